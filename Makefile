@@ -1,0 +1,48 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: run test lint stop messages makemessages lock bench clean
+
+$(VENV)/.installed: requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $@
+
+locale/%.mo: locale/%.po $(VENV)/.installed
+	$(PY) config/compile_messages.py
+
+messages: $(MO_FILES)
+
+run: $(VENV)/.installed messages
+	$(PY) -m config.devrun
+
+test: lint messages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	DJANGO_ENV=production DJANGO_SECRET_KEY=check-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
+	  DATABASE_URL=postgresql://check@127.0.0.1:1/check REDIS_URL=redis://127.0.0.1:1 \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+stop: $(VENV)/.installed
+	$(PY) config/embedded.py stop
+
+makemessages: $(VENV)/.installed
+	$(PY) manage.py makemessages --locale nl --ignore '.venv/*' --ignore '.local/*' --no-obsolete
+
+lock: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[dev]' && $(PY) -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+
+bench: $(VENV)/.installed
+	$(PY) bench/provision.py
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,124 @@
+"""`make run`: servers, migrations, demo data, web server and worker, in one command.
+
+Ctrl-C stops everything this command started.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def main() -> int:
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    port = env.get("PORT", "8000")
+    env["SITE_PORT"] = port
+    started_embedded = False
+    if not env.get("DATABASE_URL") or not env.get("REDIS_URL"):
+        from config import embedded
+
+        print("Starting embedded PostgreSQL and Redis (.local/)...", flush=True)
+        if not env.get("DATABASE_URL"):
+            env["DATABASE_URL"] = embedded.postgres_url()
+        if not env.get("REDIS_URL"):
+            env["REDIS_URL"] = embedded.redis_url()
+        started_embedded = True
+
+    def manage(*args: str) -> None:
+        subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
+
+    manage("migrate_all", "--verbosity", "0")
+    manage("seed_demo")
+
+    processes = {
+        "web": subprocess.Popen([PYTHON, "manage.py", "runserver", f"0.0.0.0:{port}"], cwd=BASE_DIR, env=env),
+        "worker": subprocess.Popen(
+            [
+                PYTHON,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "2",
+                "--beat",
+                "--schedule",
+                str(BASE_DIR / ".local" / "celerybeat-schedule"),
+            ],
+            cwd=BASE_DIR,
+            env=env,
+        ),
+    }
+    time.sleep(1.5)
+    print_banner(port)
+
+    stopping = False
+
+    def stop(*_args) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    exit_code = 0
+    while not stopping:
+        for name, process in processes.items():
+            if process.poll() is not None:
+                print(f"\n{name} stopped unexpectedly (exit code {process.returncode}); shutting down.")
+                exit_code = 1
+                stopping = True
+        time.sleep(0.3)
+
+    print("\nStopping web server and worker...", flush=True)
+    for process in processes.values():
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes.values():
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    if started_embedded:
+        from config import embedded
+
+        embedded.stop()
+        print("Embedded PostgreSQL and Redis stopped (data kept in .local/).")
+    return exit_code
+
+
+def print_banner(port: str) -> None:
+    from tenants.demo import DEMO_CONTRACTANTS, DEMO_PASSWORD, PLATFORM_ADMIN
+
+    base = os.environ.get("BASE_DOMAIN", "localhost")
+    lines = [
+        "",
+        "=" * 72,
+        "  Support back office is running. Stop everything with Ctrl-C.",
+        "",
+        f"  Platform admin (tenant setup): http://{base}:{port}/admin/",
+        f"      login: {PLATFORM_ADMIN[0]} / {DEMO_PASSWORD}",
+        "",
+        "  Contractants (staff login at each host):",
+    ]
+    for demo in DEMO_CONTRACTANTS:
+        host = f"{demo.schema_name.replace('_', '-')}.{base}"
+        lines.append(f"    {demo.name:<36} http://{host}:{port}/")
+        lines.append(f"      login: {demo.staff_email} / {DEMO_PASSWORD}")
+    lines += ["=" * 72, ""]
+    print("\n".join(lines), flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

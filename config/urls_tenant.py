@@ -1,0 +1,8 @@
+"""Every contractant host: the staff back office (later also the portal)."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("tenants.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

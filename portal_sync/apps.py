@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class PortalSyncConfig(AppConfig):
+    name = "portal_sync"

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from tenants.models import Contractant, database_choices
+from tenants.services import default_domain_for, validate_provisioning
+
+
+class StaffAuthenticationForm(AuthenticationForm):
+    """Staff login: only users with the staff flag of this contractant get in."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("E-mail address or password is incorrect."),
+        "not_staff": _("This account has no access to the staff back office."),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("E-mail address")
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not user.is_staff:
+            raise ValidationError(self.error_messages["not_staff"], code="not_staff")
+
+
+class ProvisionContractantForm(forms.ModelForm):
+    """The admin's one form to set up a contractant: schema, domain and first staff user."""
+
+    domain = forms.CharField(
+        label=_("Domain"),
+        required=False,
+        max_length=253,
+        help_text=_("Host name the contractant answers at. Empty: <schema>.%(base)s.") % {"base": settings.BASE_DOMAIN},
+    )
+    database = forms.ChoiceField(label=_("Database"), choices=database_choices, initial="default")
+    admin_email = forms.CharField(label=_("First staff user: e-mail"), max_length=254)
+    admin_password = forms.CharField(
+        label=_("First staff user: password"), widget=forms.PasswordInput(render_value=False), strip=False
+    )
+
+    class Meta:
+        model = Contractant
+        fields = ["name", "schema_name", "database"]
+        help_texts = {
+            "schema_name": _("Lower-case letters, digits and underscores, starting with a letter."),
+        }
+
+    def _post_clean(self):
+        # All rules live in the service (validate_provisioning); the model's own checks
+        # would only repeat some of them with less helpful wording.
+        pass
+
+    def clean(self):
+        data = super().clean()
+        schema_name = (data.get("schema_name") or "").strip()
+        data["domain"] = (data.get("domain") or "").strip().lower() or default_domain_for(schema_name)
+        try:
+            validate_provisioning(
+                name=data.get("name") or "",
+                schema_name=schema_name,
+                domain=data["domain"],
+                admin_email=(data.get("admin_email") or "").strip().lower(),
+                admin_password=data.get("admin_password") or "",
+                database=data.get("database") or "",
+            )
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)
+        return data

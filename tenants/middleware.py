@@ -1,0 +1,34 @@
+"""Host routing: the public host serves the platform admin, every other host one contractant."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+from django.shortcuts import render
+from django_tenants.middleware.main import TenantMainMiddleware
+
+from tenants.models import Domain
+
+
+class ContractantMiddleware(TenantMainMiddleware):
+    """TenantMainMiddleware, plus: the public host needs no tenant row, unknown hosts get a
+    clear 404 page, and an inactive contractant answers 503 'not available' (data kept)."""
+
+    def process_request(self, request):
+        connection.set_schema_to_public()
+        hostname = self.hostname_from_request(request)
+        if hostname in settings.PUBLIC_HOSTS:
+            request.tenant = connection.tenant
+            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
+            return None
+        domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
+        if domain is None:
+            return render(request, "tenants/unknown_host.html", {"hostname": hostname}, status=404)
+        tenant = domain.tenant
+        if not tenant.is_active:
+            return render(request, "tenants/not_available.html", {"contractant": tenant}, status=503)
+        tenant.domain_url = hostname
+        request.tenant = tenant
+        connection.set_tenant(tenant)
+        self.setup_url_routing(request)
+        return None

@@ -1,0 +1,10 @@
+from django import template
+
+from tenants.navigation import staff_navigation as build_navigation
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def staff_navigation(context):
+    return build_navigation(context["request"].path)

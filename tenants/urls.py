@@ -1,0 +1,12 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from tenants import views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.StaffLoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]

@@ -1,0 +1,20 @@
+"""Staff shell of a contractant: login, logout and the start page."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.shortcuts import render
+
+from tenants.access import staff_required
+from tenants.forms import StaffAuthenticationForm
+
+
+class StaffLoginView(auth_views.LoginView):
+    template_name = "staff/login.html"
+    authentication_form = StaffAuthenticationForm
+    redirect_authenticated_user = True
+
+
+@staff_required
+def home(request):
+    return render(request, "staff/home.html")
