@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import connection
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from tenants.models import Domain
@@ -32,3 +34,24 @@ class ContractantMiddleware(TenantMainMiddleware):
         connection.set_tenant(tenant)
         self.setup_url_routing(request)
         return None
+
+
+class DutchFirstLocaleMiddleware:
+    """Dutch unless the user picked another language with the switch (language cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language; our users are
+    Dutch and expect Dutch even on an English browser (DESIGN.md, Runtime).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ["Cookie"])
+        return response

@@ -1,0 +1,82 @@
+"""Test set-up: real PostgreSQL (embedded unless DATABASE_URL is set), contractants made
+once per test session by the same service the admin uses, each test in a transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from tenants.models import Contractant
+from tenants.services import default_domain_for, provision_contractant
+from tenants.template_schema import migrate_template_schema
+
+STAFF_PASSWORD = "Test-wachtwoord-2026"
+
+
+@dataclass(frozen=True)
+class Persona:
+    schema_name: str
+    name: str
+    staff_email: str
+
+    @property
+    def host(self) -> str:
+        return default_domain_for(self.schema_name)
+
+
+SUPPLIER = Persona("supplier", "Brightsoft Support", "staff@brightsoft.test")
+ALPHA = Persona("alpha", "Alpha Accountants", "beheer@alpha.test")
+BETA = Persona("beta", "Beta Bouw", "beheer@beta.test")
+PERSONAS = [SUPPLIER, ALPHA, BETA]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        migrate_template_schema()
+        for persona in PERSONAS:
+            provision_contractant(
+                name=persona.name,
+                schema_name=persona.schema_name,
+                domain=persona.host,
+                admin_email=persona.staff_email,
+                admin_password=STAFF_PASSWORD,
+            )
+        connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _back_to_public_schema():
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def supplier(db) -> Contractant:
+    return Contractant.objects.get(schema_name=SUPPLIER.schema_name)
+
+
+@pytest.fixture
+def alpha(db) -> Contractant:
+    return Contractant.objects.get(schema_name=ALPHA.schema_name)
+
+
+@pytest.fixture
+def beta(db) -> Contractant:
+    return Contractant.objects.get(schema_name=BETA.schema_name)
+
+
+def client_for(persona_or_host: Persona | str) -> Client:
+    host = persona_or_host.host if isinstance(persona_or_host, Persona) else persona_or_host
+    return Client(HTTP_HOST=host)
+
+
+@pytest.fixture
+def alpha_staff_client(db) -> Client:
+    client = client_for(ALPHA)
+    response = client.post("/login/", {"username": ALPHA.staff_email, "password": STAFF_PASSWORD})
+    assert response.status_code == 302, "alpha staff login failed"
+    return client

@@ -1,0 +1,63 @@
+"""The staff shell: login, Dutch by default, English on request, CSRF on every form."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from tests.conftest import ALPHA, STAFF_PASSWORD, client_for
+
+
+def test_staff_shell_is_dutch_by_default_even_for_an_english_browser(alpha_staff_client):
+    response = alpha_staff_client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    page = response.content.decode()
+    assert '<html lang="nl">' in page
+    assert "Welkom bij Alpha Accountants" in page
+    assert "Afmelden" in page
+
+
+def test_language_switch_turns_the_shell_english(alpha_staff_client):
+    alpha_staff_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    page = alpha_staff_client.get("/").content.decode()
+    assert "Welcome to Alpha Accountants" in page
+    assert "Log out" in page
+
+
+def test_wrong_password_gives_a_clear_message(db):
+    response = client_for(ALPHA).post("/login/", {"username": ALPHA.staff_email, "password": "fout"})
+
+    assert response.status_code == 200
+    assert "E-mailadres of wachtwoord is onjuist" in response.content.decode()
+
+
+def test_login_form_requires_csrf(db):
+    client = Client(HTTP_HOST=ALPHA.host, enforce_csrf_checks=True)
+
+    response = client.post("/login/", {"username": ALPHA.staff_email, "password": STAFF_PASSWORD})
+
+    assert response.status_code == 403
+
+
+def test_logout_needs_a_post_and_ends_the_session(alpha_staff_client):
+    assert alpha_staff_client.get("/logout/").status_code == 405
+    alpha_staff_client.post("/logout/")
+    assert alpha_staff_client.get("/").status_code == 302
+
+
+def test_repeated_failed_logins_are_throttled(db):
+    client = client_for(ALPHA)
+    for _ in range(5):
+        client.post("/login/", {"username": ALPHA.staff_email, "password": "raden"})
+
+    response = client.post("/login/", {"username": ALPHA.staff_email, "password": STAFF_PASSWORD})
+
+    assert response.status_code == 429
+    assert "Te veel mislukte" in response.content.decode()
+
+
+def test_htmx_is_served_locally(alpha_staff_client):
+    page = alpha_staff_client.get("/").content.decode()
+
+    assert '<script src="/static/django_htmx/htmx-2.min.js"' in page
+    assert "https://" not in page
