@@ -23,7 +23,7 @@ run: $(VENV)/.installed messages
 	$(PY) -m config.devrun
 
 test: lint messages
-	$(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_ENV=test $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

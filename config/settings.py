@@ -152,7 +152,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": f"{REDIS_URL}/{env_int('REDIS_CACHE_DB', 1)}",
+        "LOCATION": f"{REDIS_URL}/{env_int('REDIS_CACHE_DB', 3 if ENVIRONMENT == 'test' else 1)}",
         # Every key carries the schema name, so contractants never share cache entries.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
     }
@@ -236,7 +236,8 @@ EMAIL_BACKEND = env_str(
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "support@backoffice.localhost")
 
 # --- Celery (Redis broker); tenant context travels with each task (tenant-schemas-celery) ---
-CELERY_BROKER_URL = f"{REDIS_URL}/{env_int('REDIS_BROKER_DB', 0)}"
+# Tests use their own Redis databases, so a `make test` next to `make run` never mixes queues.
+CELERY_BROKER_URL = f"{REDIS_URL}/{env_int('REDIS_BROKER_DB', 2 if ENVIRONMENT == 'test' else 0)}"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
