@@ -29,10 +29,9 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
-
-    from tenants.services import provision_contractant
     from django_tenants.clone import CloneSchema
 
+    from tenants.services import provision_contractant
     from tenants.template_schema import migrate_template_schema, template_schema_name
 
     old_config = setup_databases(verbosity=0, interactive=False)

@@ -4,5 +4,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("tenants.urls")),
+    path("relations/", include("relations.urls")),
+    path("subscriptions/", include("subscriptions.urls")),
+    path("tasks/", include("tasks.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -46,3 +46,26 @@ class Domain(DomainMixin):
 
     def __str__(self) -> str:
         return self.domain
+
+
+class ContractantBinding(models.Model):
+    """Public registry of technical setups: which supplier schema and relation bind a contractant.
+
+    Written in the same transaction as the supplier's TechnicalSetup. Its unique key on the
+    bound contractant enforces "one relation per contractant" across every schema, and lets
+    contractant X find the tasks held for it without scanning schemas (DESIGN.md, rule 1).
+    """
+
+    bound_contractant = models.OneToOneField(Contractant, on_delete=models.PROTECT, related_name="binding")
+    holder = models.ForeignKey(Contractant, on_delete=models.PROTECT, related_name="held_bindings")
+    relation_id = models.BigIntegerField()
+    relation_name = models.CharField(max_length=200)
+    subscription_id = models.BigIntegerField()
+    bound_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("binding")
+        verbose_name_plural = _("bindings")
+
+    def __str__(self) -> str:
+        return f"{self.bound_contractant_id} <- {self.holder_id}:{self.relation_id}"

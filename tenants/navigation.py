@@ -31,5 +31,9 @@ def staff_navigation(current_path: str) -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": item.label, "url": url, "active": current_path.startswith(url)})
+        items.append({"label": item.label, "url": url, "active": False})
+    # The longest matching prefix wins: /tasks/support/ is "Support tasks", not "Tasks".
+    matches = [entry for entry in items if current_path.startswith(entry["url"])]
+    if matches:
+        max(matches, key=lambda entry: len(entry["url"]))["active"] = True
     return items

@@ -1,0 +1,16 @@
+"""One access helper per model: a missing and a forbidden object give the same 404."""
+
+from django.shortcuts import get_object_or_404
+
+from relations.models import Relation, RelinkRecord
+
+
+def get_relation_for_staff(request, pk: int) -> Relation:
+    # The schema is the contractant's own (host routing), so every row here is ours.
+    return get_object_or_404(Relation, pk=pk)
+
+
+def get_relink_record_for_staff(request, pk: int) -> RelinkRecord:
+    return get_object_or_404(
+        RelinkRecord.objects.select_related("from_relation", "to_relation", "contractant", "actor"), pk=pk
+    )

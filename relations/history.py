@@ -1,0 +1,116 @@
+"""The History tab: every recorded change to a relation and what hangs off it, newest first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Subquery
+from django.utils.translation import gettext_lazy as _
+
+from relations.models import Relation, RelinkRecord
+from subscriptions.models import Subscription, TechnicalSetup
+from tasks.models import TaskLink
+
+HISTORY_TYPES = {"+": _("created"), "~": _("changed"), "-": _("removed")}
+MAX_ENTRIES = 200
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime
+    who: str
+    what: str
+    action: str
+    changes: list[tuple[str, str, str]]
+
+
+def _who(record) -> str:
+    user = record.history_user
+    return (user.email or user.username) if user else str(_("system"))
+
+
+def _entries(records, label, fields: list[str], display=None) -> list[HistoryEntry]:
+    """History entries with field changes computed against the previous record of the same
+    object among `records` (no query per record)."""
+    records = sorted(records, key=lambda record: (record.id, record.history_date, record.history_id))
+    entries = []
+    previous_by_id: dict = {}
+    for record in records:
+        previous = previous_by_id.get(record.id)
+        changes = []
+        if previous is not None and record.history_type == "~":
+            for name in fields:
+                old, new = getattr(previous, name), getattr(record, name)
+                if old != new:
+                    show = display or (lambda _name, value: "" if value is None else str(value))
+                    changes.append((name, show(name, old), show(name, new)))
+        previous_by_id[record.id] = record
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=_who(record),
+                what=label(record),
+                action=str(HISTORY_TYPES.get(record.history_type, record.history_type)),
+                changes=changes,
+            )
+        )
+    return entries
+
+
+def relation_history(relation: Relation) -> list[HistoryEntry]:
+    entries = _entries(
+        Relation.history.filter(id=relation.pk).select_related("history_user").order_by("-history_date")[:MAX_ENTRIES],
+        lambda r: str(_("Relation")),
+        [
+            "kind",
+            "name",
+            "customer_number",
+            "coc_number",
+            "street",
+            "house_number",
+            "postcode",
+            "city",
+            "country",
+            "is_active",
+        ],
+    )
+    subscription_ids = Subscription.history.filter(relation_id=relation.pk).values("id")
+    entries += _entries(
+        Subscription.history.filter(id__in=Subquery(subscription_ids))
+        .select_related("history_user")
+        .order_by("-history_date")[:MAX_ENTRIES],
+        lambda r: str(_("Subscription %(product)s")) % {"product": r.product},
+        ["product", "start_date", "end_date", "is_active"],
+    )
+    entries += _entries(
+        TechnicalSetup.history.filter(subscription_id__in=Subquery(subscription_ids))
+        .select_related("history_user", "contractant")
+        .order_by("-history_date")[:MAX_ENTRIES],
+        lambda r: str(_("Technical setup: %(contractant)s")) % {"contractant": r.contractant.name},
+        ["database", "contractant_id"],
+    )
+    link_records = list(
+        TaskLink.history.filter(id__in=Subquery(TaskLink.history.filter(relation_id=relation.pk).values("id")))
+        .select_related("history_user")
+        .order_by("-history_date")[:MAX_ENTRIES]
+    )
+    names = dict(Relation.objects.filter(pk__in={r.relation_id for r in link_records}).values_list("pk", "name"))
+    entries += _entries(
+        link_records,
+        lambda r: (
+            str(_("Task link #%(task)s → %(relation)s")) % {"task": r.task_id, "relation": names.get(r.relation_id)}
+        ),
+        ["relation_id"],
+        display=lambda _name, value: names.get(value, str(value)),
+    )
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries[:MAX_ENTRIES]
+
+
+def relink_records(relation: Relation):
+    return (
+        (RelinkRecord.objects.filter(from_relation=relation) | RelinkRecord.objects.filter(to_relation=relation))
+        .select_related("from_relation", "to_relation", "contractant", "actor", "undo_of")
+        .order_by("-created_at", "-pk")
+    )

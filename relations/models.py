@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.nl import postcode as nl_postcode
+
+
+class Relation(models.Model):
+    """A customer account inside a contractant (klant-bedrijf or klant-persoon)."""
+
+    class Kind(models.TextChoices):
+        COMPANY = "company", _("Company")
+        PERSON = "person", _("Person")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMPANY)
+    customer_number = models.CharField(
+        _("customer number"),
+        max_length=20,
+        validators=[RegexValidator(r"^[A-Za-z0-9-]+$", _("Use letters, digits and hyphens only."))],
+    )
+    coc_number = models.CharField(
+        _("KvK number"),
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(r"^\d{8}$", _("A KvK number has exactly 8 digits."))],
+    )
+    name = models.CharField(_("name"), max_length=200)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    house_number = models.CharField(_("house number"), max_length=20, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=12, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="NL", help_text=_("ISO code, e.g. NL or BE."))
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("relation")
+        verbose_name_plural = _("relations")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(Lower("customer_number"), name="relation_customer_number_unique"),
+            models.CheckConstraint(condition=models.Q(kind__in=["company", "person"]), name="relation_kind_valid"),
+        ]
+        indexes = [models.Index(Lower("name"), name="relation_name_lower")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.customer_number})"
+
+    def clean(self) -> None:
+        self.country = (self.country or "").strip().upper()
+        if self.country == "NL" and self.postcode:
+            try:
+                # python-stdnum knows the Dutch format and the banned letter pairs.
+                self.postcode = nl_postcode.validate(self.postcode)
+            except StdnumValidationError:
+                raise ValidationError(
+                    {"postcode": _("Enter a Dutch postcode like 1234 AB.")}, code="invalid_postcode"
+                ) from None
+
+    @property
+    def address_lines(self) -> list[str]:
+        first = " ".join(part for part in [self.street, self.house_number] if part)
+        second = "  ".join(part for part in [self.postcode, self.city] if part)
+        return [line for line in [first, second, self.country if self.country != "NL" else ""] if line]
+
+
+class RelinkRecord(models.Model):
+    """Audit entry of one relink (seed 000): what moved, who did it, and how to undo it."""
+
+    contractant = models.ForeignKey(
+        "tenants.Contractant", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    database = models.CharField(max_length=63)
+    from_relation = models.ForeignKey(Relation, on_delete=models.PROTECT, related_name="relinks_out")
+    to_relation = models.ForeignKey(Relation, on_delete=models.PROTECT, related_name="relinks_in")
+    from_subscription = models.ForeignKey("subscriptions.Subscription", on_delete=models.PROTECT, related_name="+")
+    to_subscription = models.ForeignKey("subscriptions.Subscription", on_delete=models.PROTECT, related_name="+")
+    moved_task_ids = models.JSONField(default=list)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    undo_of = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="undone_by")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.contractant_id}: {self.from_relation_id} -> {self.to_relation_id}"

@@ -1,0 +1,41 @@
+"""Reads that relation pages share, with their joins already applied."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from relations.models import Relation
+from tasks.models import Task
+
+
+def relation_list(*, query: str = "", kind: str = "", active: str = "") -> QuerySet[Relation]:
+    relations = Relation.objects.annotate(
+        open_task_count=Count("task_links", filter=~Q(task_links__task__status=Task.Status.CLOSED))
+    )
+    if query:
+        relations = relations.filter(
+            Q(name__icontains=query)
+            | Q(customer_number__icontains=query)
+            | Q(coc_number__icontains=query)
+            | Q(city__icontains=query)
+        )
+    if kind in Relation.Kind.values:
+        relations = relations.filter(kind=kind)
+    if active == "yes":
+        relations = relations.filter(is_active=True)
+    elif active == "no":
+        relations = relations.filter(is_active=False)
+    return relations.order_by("name", "pk")
+
+
+def relation_search(*, query: str, exclude_pk: int | None = None, limit: int = 10) -> list[Relation]:
+    """Live search for pickers: by name, customer number or KvK number."""
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    relations = Relation.objects.filter(
+        Q(name__icontains=query) | Q(customer_number__icontains=query) | Q(coc_number__icontains=query)
+    ).order_by("-is_active", "name")
+    if exclude_pk is not None:
+        relations = relations.exclude(pk=exclude_pk)
+    return list(relations[:limit])

@@ -1,0 +1,205 @@
+"""Staff pages for relations: list, create/edit, the detail tabs and the relink wizard."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from relations import services
+from relations.access import get_relation_for_staff, get_relink_record_for_staff
+from relations.forms import RelationFilterForm, RelationForm
+from relations.history import relation_history, relink_records
+from relations.models import Relation
+from relations.selectors import relation_list, relation_search
+from subscriptions.forms import TechnicalSetupForm
+from tasks.selectors import task_list
+from tenants.access import staff_required
+from tenants.ui import error_text, paginate, query_without_page
+
+
+@staff_required
+def relation_index(request):
+    form = RelationFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    relations = relation_list(
+        query=filters.get("q", ""), kind=filters.get("kind", ""), active=filters.get("active", "")
+    )
+    page = paginate(request, relations)
+    template = "relations/list.html#results" if request.htmx else "relations/list.html"
+    return render(request, template, {"form": form, "page": page, "query_string": query_without_page(request)})
+
+
+@staff_required
+def relation_create(request):
+    form = RelationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        relation = services.relation_create(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Relation %(name)s created.") % {"name": relation.name})
+        return redirect("relations:detail", pk=relation.pk)
+    return render(request, "relations/form.html", {"form": form})
+
+
+@staff_required
+def relation_edit(request, pk: int):
+    relation = get_relation_for_staff(request, pk)
+    form = RelationForm(request.POST or None, instance=Relation.objects.get(pk=relation.pk))
+    if request.method == "POST" and form.is_valid():
+        services.relation_update(relation=relation, actor=request.user, data=form.cleaned_data)
+        messages.success(request, _("Changes to %(name)s saved.") % {"name": relation.name})
+        return redirect("relations:detail", pk=relation.pk)
+    return render(request, "relations/form.html", {"form": form, "relation": relation})
+
+
+def _tab(request, relation, tab: str, template: str, context: dict):
+    return render(request, template, {"relation": relation, "tab": tab, **context})
+
+
+@staff_required
+def relation_detail(request, pk: int):
+    relation = get_relation_for_staff(request, pk)
+    return _tab(request, relation, "general", "relations/tab_general.html", {})
+
+
+@staff_required
+def relation_subscriptions(request, pk: int):
+    relation = get_relation_for_staff(request, pk)
+    subscriptions = list(
+        relation.subscriptions.select_related("technical_setup__contractant").order_by("-is_active", "-start_date")
+    )
+    for subscription in subscriptions:
+        if subscription.is_active and not hasattr(subscription, "technical_setup"):
+            subscription.setup_form = TechnicalSetupForm(prefix=f"setup-{subscription.pk}")
+    bound = next((s for s in subscriptions if hasattr(s, "technical_setup")), None)
+    return _tab(
+        request,
+        relation,
+        "subscriptions",
+        "relations/tab_subscriptions.html",
+        {"subscriptions": subscriptions, "bound_subscription": bound},
+    )
+
+
+@staff_required
+def relation_contacts(request, pk: int):
+    relation = get_relation_for_staff(request, pk)
+    return _tab(request, relation, "contacts", "relations/tab_contacts.html", {})
+
+
+@staff_required
+def relation_tasks(request, pk: int):
+    relation = get_relation_for_staff(request, pk)
+    only_open = request.GET.get("open", "1") == "1"
+    page = paginate(request, task_list(relation_id=relation.pk, only_open=only_open))
+    return _tab(
+        request,
+        relation,
+        "tasks",
+        "relations/tab_tasks.html",
+        {"page": page, "only_open": only_open, "query_string": query_without_page(request)},
+    )
+
+
+@staff_required
+def relation_history_tab(request, pk: int):
+    relation = get_relation_for_staff(request, pk)
+    return _tab(
+        request,
+        relation,
+        "history",
+        "relations/tab_history.html",
+        {"entries": relation_history(relation), "relinks": relink_records(relation)},
+    )
+
+
+@staff_required
+def relation_picker(request):
+    """Live search results as radio buttons, for any form that picks a relation."""
+    exclude = request.GET.get("exclude")
+    results = relation_search(
+        query=request.GET.get("q", ""), exclude_pk=int(exclude) if exclude and exclude.isdigit() else None
+    )
+    field_name = request.GET.get("field", "relation")
+    if field_name not in {"relation", "to_relation", "to"}:
+        field_name = "relation"
+    return render(
+        request,
+        "relations/_picker_results.html",
+        {"results": results, "field_name": field_name, "query": request.GET.get("q", "")},
+    )
+
+
+@staff_required
+def relink_wizard(request, pk: int):
+    """Step 1: pick the new relation. Step 2 (?to=): preview. POST: relink."""
+    relation = get_relation_for_staff(request, pk)
+    to_pk = request.POST.get("to") or request.GET.get("to")
+    to_relation = get_relation_for_staff(request, int(to_pk)) if to_pk and to_pk.isdigit() else None
+    if request.method == "POST" and to_relation is not None:
+        try:
+            result = services.relink(from_relation=relation, to_relation=to_relation, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+            return redirect(f"{reverse('relations:relink', args=[relation.pk])}?to={to_relation.pk}")
+        messages.success(
+            request,
+            ngettext(
+                "%(contractant)s is now bound to %(relation)s; %(count)d open task moved with it.",
+                "%(contractant)s is now bound to %(relation)s; %(count)d open tasks moved with it.",
+                result.moved_task_count,
+            )
+            % {
+                "contractant": result.record.contractant.name,
+                "relation": to_relation.name,
+                "count": result.moved_task_count,
+            },
+        )
+        return redirect("relations:subscriptions", pk=to_relation.pk)
+    plan, refusal = None, None
+    if to_relation is not None:
+        try:
+            plan = services.relink_plan(from_relation=relation, to_relation=to_relation)
+        except ValidationError as exc:
+            refusal = error_text(exc)
+    query = request.GET.get("q", "")
+    return render(
+        request,
+        "relations/relink.html",
+        {
+            "relation": relation,
+            "to_relation": to_relation,
+            "plan": plan,
+            "refusal": refusal,
+            "query": query,
+            "results": relation_search(query=query, exclude_pk=relation.pk) if query else [],
+        },
+    )
+
+
+@staff_required
+@require_POST
+def relink_undo(request, pk: int):
+    record = get_relink_record_for_staff(request, pk)
+    try:
+        result = services.relink_undo(record=record, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+        return redirect("relations:history", pk=record.from_relation_id)
+    messages.success(
+        request,
+        ngettext(
+            "Relink undone: %(contractant)s is bound to %(relation)s again and %(count)d task moved back.",
+            "Relink undone: %(contractant)s is bound to %(relation)s again and %(count)d tasks moved back.",
+            result.moved_task_count,
+        )
+        % {
+            "contractant": record.contractant.name,
+            "relation": record.from_relation.name,
+            "count": result.moved_task_count,
+        },
+    )
+    return redirect("relations:subscriptions", pk=record.from_relation_id)

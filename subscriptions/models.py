@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Subscription(models.Model):
+    relation = models.ForeignKey("relations.Relation", on_delete=models.PROTECT, related_name="subscriptions")
+    product = models.CharField(_("product"), max_length=200)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        ordering = ["-is_active", "-start_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="subscription_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} ({self.relation_id})"
+
+
+class TechnicalSetup(models.Model):
+    """Binds an active subscription to (database, contractant): "technische inrichting".
+
+    The contractant lives in the public schema; the reference carries no database-level
+    foreign key across schemas. The per-schema unique constraint below and the public
+    `tenants.ContractantBinding` registry (unique per bound contractant) enforce
+    "one relation per contractant" here and across all supplier schemas.
+    """
+
+    subscription = models.OneToOneField(Subscription, on_delete=models.PROTECT, related_name="technical_setup")
+    database = models.CharField(_("database"), max_length=63)
+    contractant = models.ForeignKey(
+        "tenants.Contractant",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("contractant"),
+    )
+    bound_at = models.DateTimeField(_("bound at"), auto_now_add=True)
+    bound_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("technical setup")
+        verbose_name_plural = _("technical setups")
+        constraints = [models.UniqueConstraint(fields=["contractant"], name="technical_setup_one_per_contractant")]
+
+    def __str__(self) -> str:
+        return f"{self.database} / {self.contractant_id}"

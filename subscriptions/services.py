@@ -1,0 +1,132 @@
+"""Writes on subscriptions and their technical setup (binding to a contractant)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
+
+from relations.models import Relation
+from subscriptions.models import Subscription, TechnicalSetup
+from tenants.models import Contractant, ContractantBinding
+
+
+def subscription_create(
+    *,
+    relation: Relation,
+    product: str,
+    start_date: datetime.date,
+    end_date: datetime.date | None = None,
+    is_active: bool = True,
+    actor,
+) -> Subscription:
+    with transaction.atomic():
+        subscription = Subscription(
+            relation=relation, product=product, start_date=start_date, end_date=end_date, is_active=is_active
+        )
+        subscription.full_clean()
+        subscription._history_user = actor
+        subscription.save()
+    return subscription
+
+
+def subscription_update(*, subscription: Subscription, actor, data: dict) -> Subscription:
+    allowed = {"product", "start_date", "end_date", "is_active"}
+    changed = [name for name in data if name in allowed and getattr(subscription, name) != data[name]]
+    if not changed:
+        return subscription
+    if "is_active" in changed and not data["is_active"] and hasattr(subscription, "technical_setup"):
+        raise ValidationError(_("This subscription carries a technical setup. Clear or relink it before deactivating."))
+    with transaction.atomic():
+        for name in changed:
+            setattr(subscription, name, data[name])
+        subscription.full_clean()
+        subscription._history_user = actor
+        subscription.save(update_fields=changed)
+    return subscription
+
+
+def binding_refusal(*, subscription: Subscription, contractant: Contractant, database: str) -> str | None:
+    """Why this binding cannot be made, as a message for the user; None when it can."""
+    current = connection.tenant
+    if not subscription.is_active:
+        return _("The subscription '%(product)s' is not active; only an active subscription can be bound.") % {
+            "product": subscription.product
+        }
+    if TechnicalSetup.objects.filter(subscription=subscription).exists():
+        return _("The subscription '%(product)s' already has a technical setup.") % {"product": subscription.product}
+    if contractant.pk == getattr(current, "pk", None):
+        return _("%(contractant)s is this environment itself and cannot be bound to a relation.") % {
+            "contractant": contractant.name
+        }
+    if contractant.database != database:
+        return _("%(contractant)s lives in database '%(actual)s', not in '%(chosen)s'.") % {
+            "contractant": contractant.name,
+            "actual": contractant.database,
+            "chosen": database,
+        }
+    holder = ContractantBinding.objects.filter(bound_contractant=contractant).select_related("holder").first()
+    if holder is not None:
+        if holder.holder_id == getattr(current, "pk", None):
+            return _(
+                "%(contractant)s is already bound to the relation %(relation)s. A contractant can be bound "
+                "by one relation at a time; use 'Relink' on that relation to move it."
+            ) % {"contractant": contractant.name, "relation": holder.relation_name}
+        # Another supplier's customer relation is not ours to show.
+        return _("%(contractant)s is already bound by another supplier environment.") % {
+            "contractant": contractant.name
+        }
+    return None
+
+
+def _create_binding(*, subscription: Subscription, contractant: Contractant, database: str, actor) -> TechnicalSetup:
+    """Create the setup and its public registry row; the caller holds the transaction."""
+    setup = TechnicalSetup(subscription=subscription, contractant=contractant, database=database, bound_by=actor)
+    setup._history_user = actor
+    setup.save()
+    ContractantBinding.objects.update_or_create(
+        bound_contractant=contractant,
+        defaults={
+            "holder": connection.tenant,
+            "relation_id": subscription.relation_id,
+            "relation_name": subscription.relation.name,
+            "subscription_id": subscription.pk,
+        },
+    )
+    return setup
+
+
+def _delete_binding(*, setup: TechnicalSetup, actor, keep_registry: bool = False) -> None:
+    setup._history_user = actor
+    setup.delete()
+    if not keep_registry:
+        ContractantBinding.objects.filter(bound_contractant_id=setup.contractant_id, holder=connection.tenant).delete()
+
+
+def bind_technical_setup(
+    *, subscription: Subscription, contractant: Contractant, database: str, actor
+) -> TechnicalSetup:
+    """Bind an active subscription to (database, contractant): one relation per contractant."""
+    try:
+        with transaction.atomic():
+            subscription = Subscription.objects.select_for_update().select_related("relation").get(pk=subscription.pk)
+            refusal = binding_refusal(subscription=subscription, contractant=contractant, database=database)
+            if refusal:
+                raise ValidationError(refusal)
+            return _create_binding(subscription=subscription, contractant=contractant, database=database, actor=actor)
+    except IntegrityError:
+        # Lost a race against another binding of the same contractant: the database said no.
+        raise ValidationError(
+            binding_refusal(subscription=subscription, contractant=contractant, database=database)
+            or _("%(contractant)s was bound by someone else a moment ago.") % {"contractant": contractant.name}
+        ) from None
+
+
+def unbind_technical_setup(*, subscription: Subscription, actor) -> None:
+    with transaction.atomic():
+        setup = TechnicalSetup.objects.select_for_update().filter(subscription=subscription).first()
+        if setup is None:
+            raise ValidationError(_("This subscription has no technical setup."))
+        _delete_binding(setup=setup, actor=actor)

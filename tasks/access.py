@@ -1,0 +1,17 @@
+from django.shortcuts import get_object_or_404
+
+from tasks.models import Task, TaskLink
+from tasks.selectors import task_detail
+
+
+def get_task_for_staff(request, pk: int) -> Task:
+    try:
+        return task_detail(pk=pk)
+    except Task.DoesNotExist:
+        from django.http import Http404
+
+        raise Http404 from None
+
+
+def get_task_link_for_staff(request, task: Task, pk: int) -> TaskLink:
+    return get_object_or_404(TaskLink.objects.select_related("relation"), pk=pk, task=task)

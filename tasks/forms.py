@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from relations.models import Relation
+from tasks.models import Task
+
+
+def staff_users():
+    return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("email")
+
+
+class StaffUserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.email or obj.username
+
+
+class TaskFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    relation = forms.ModelChoiceField(
+        label=_("Relation"), required=False, queryset=Relation.objects.order_by("name"), empty_label=_("All relations")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *Task.Status.choices]
+    )
+    assignee = StaffUserChoiceField(
+        label=_("Assignee"), required=False, queryset=staff_users(), empty_label=_("Anyone")
+    )
+    open = forms.BooleanField(label=_("Only open tasks"), required=False)
+
+
+class TaskForm(forms.ModelForm):
+    assignee = StaffUserChoiceField(label=_("Assignee"), required=False, queryset=staff_users())
+    relation = forms.ModelChoiceField(
+        label=_("Relation"),
+        required=False,
+        queryset=Relation.objects.order_by("name"),
+        help_text=_("The relation this task is for; more can be linked later."),
+    )
+
+    class Meta:
+        model = Task
+        fields = ["subject", "description", "priority", "assignee"]
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Task.Status.choices)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+
+
+class MoveTasksForm(forms.Form):
+    """Move the links of selected tasks (or all open tasks) from one relation to another."""
+
+    from_relation = forms.ModelChoiceField(queryset=Relation.objects.all(), widget=forms.HiddenInput)
+    to_relation = forms.ModelChoiceField(
+        label=_("Move to relation"),
+        queryset=Relation.objects.all(),
+        error_messages={"required": _("Choose the relation to move the tasks to.")},
+    )
+    task_ids = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
+    all_open = forms.BooleanField(required=False, label=_("All open tasks of this relation"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any integer is acceptable here: move_tasks only touches links to from_relation.
+        self.fields["task_ids"].choices = [(value, value) for value in self.data.getlist("task_ids") if value.isdigit()]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("task_ids") and not data.get("all_open"):
+            raise forms.ValidationError(_("Select at least one task, or all open tasks."))
+        return data

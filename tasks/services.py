@@ -1,0 +1,132 @@
+"""Writes on support tasks, task links and comments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from relations.models import Relation
+from tasks.bulk_history import execute_with_history
+from tasks.models import Task, TaskComment, TaskLink
+
+
+def task_create(
+    *,
+    actor,
+    subject: str,
+    description: str = "",
+    priority: int = Task.Priority.NORMAL,
+    assignee=None,
+    relations: Iterable[Relation] = (),
+) -> Task:
+    with transaction.atomic():
+        task = Task(subject=subject, description=description, priority=priority, assignee=assignee)
+        task.full_clean()
+        task._history_user = actor
+        task.save()
+        for relation in relations:
+            link = TaskLink(task=task, relation=relation)
+            link._history_user = actor
+            link.save()
+    return task
+
+
+def task_update(*, task: Task, actor, data: dict) -> Task:
+    """Change subject, description, priority or assignee."""
+    allowed = {"subject", "description", "priority", "assignee"}
+    changed = [name for name in data if name in allowed and getattr(task, name) != data[name]]
+    if not changed:
+        return task
+    with transaction.atomic():
+        for name in changed:
+            setattr(task, name, data[name])
+        task.full_clean()
+        task._history_user = actor
+        task.save(update_fields=[*changed, "updated_at"])
+    return task
+
+
+def task_change_status(*, task: Task, status: str, actor) -> Task:
+    if status not in Task.Status.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    if task.status == status:
+        return task
+    with transaction.atomic():
+        task.status = status
+        task.closed_at = timezone.now() if status == Task.Status.CLOSED else None
+        task._history_user = actor
+        task.save(update_fields=["status", "closed_at", "updated_at"])
+    return task
+
+
+def task_add_comment(*, task: Task, body: str, actor) -> TaskComment:
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": _("Write a comment first.")})
+    comment = TaskComment(task=task, body=body, author=actor)
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
+def task_link_add(*, task: Task, relation: Relation, actor) -> TaskLink:
+    if TaskLink.objects.filter(task=task, relation=relation).exists():
+        raise ValidationError(_("This task is already linked to %(relation)s.") % {"relation": relation.name})
+    try:
+        with transaction.atomic():
+            link = TaskLink(task=task, relation=relation)
+            link._history_user = actor
+            link.save()
+    except IntegrityError:
+        # Someone added the same link a moment ago: the constraint kept it single.
+        raise ValidationError(_("This task is already linked to %(relation)s.") % {"relation": relation.name}) from None
+    return link
+
+
+def task_link_remove(*, link: TaskLink, actor) -> None:
+    with transaction.atomic():
+        link._history_user = actor
+        link.delete()
+
+
+def move_tasks(*, task_ids: Iterable[int], from_relation: Relation, to_relation: Relation, actor) -> int:
+    """Move the links of the given tasks from one relation to another, in a fixed number of queries.
+
+    A task linked to `from_relation` and to a third relation keeps the third link; a task
+    already linked to `to_relation` loses its `from_relation` link and gets no duplicate.
+    Tasks not linked to `from_relation` are left alone. Returns the number of tasks moved.
+    """
+    if from_relation.pk == to_relation.pk:
+        raise ValidationError(_("Choose a different relation to move the tasks to."))
+    ids = sorted({int(task_id) for task_id in task_ids})
+    if not ids:
+        return 0
+    table = TaskLink._meta.db_table
+    user_id = getattr(actor, "pk", None)
+    with transaction.atomic():
+        # Links whose task is already on the target: drop them instead of duplicating.
+        dropped = execute_with_history(
+            TaskLink,
+            dml=(
+                f'DELETE FROM "{table}" AS link WHERE link.relation_id = %s AND link.task_id = ANY(%s) '
+                f'AND EXISTS (SELECT 1 FROM "{table}" AS other WHERE other.task_id = link.task_id '
+                f"AND other.relation_id = %s)"
+            ),
+            params=[from_relation.pk, ids, to_relation.pk],
+            history_type="-",
+            user_id=user_id,
+            reason="move_tasks",
+        )
+        moved = execute_with_history(
+            TaskLink,
+            dml=f'UPDATE "{table}" SET relation_id = %s WHERE relation_id = %s AND task_id = ANY(%s)',
+            params=[to_relation.pk, from_relation.pk, ids],
+            history_type="~",
+            user_id=user_id,
+            reason="move_tasks",
+        )
+    return len(dropped) + len(moved)

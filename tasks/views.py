@@ -1,0 +1,200 @@
+"""Staff pages for support tasks, task links, bulk moves and the customer's Support tasks view."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from relations.access import get_relation_for_staff
+from relations.selectors import relation_search
+from tasks import services
+from tasks.access import get_task_for_staff, get_task_link_for_staff
+from tasks.forms import CommentForm, MoveTasksForm, StatusForm, TaskFilterForm, TaskForm
+from tasks.selectors import open_task_ids_of, task_list
+from tenants.access import staff_required
+from tenants.crossing import support_tasks_for
+from tenants.ui import error_text, paginate, query_without_page
+
+
+@staff_required
+def task_index(request):
+    form = TaskFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    relation = filters.get("relation")
+    tasks = task_list(
+        relation_id=relation.pk if relation else None,
+        status=filters.get("status", ""),
+        assignee_id=filters["assignee"].pk if filters.get("assignee") else None,
+        only_open=bool(filters.get("open")),
+        query=filters.get("q", ""),
+    )
+    page = paginate(request, tasks)
+    template = "tasks/list.html#results" if request.htmx else "tasks/list.html"
+    return render(
+        request,
+        template,
+        {"form": form, "page": page, "query_string": query_without_page(request), "filter_relation": relation},
+    )
+
+
+@staff_required
+def task_create(request):
+    form = TaskForm(request.POST or None, initial={"relation": request.GET.get("relation")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        task = services.task_create(
+            actor=request.user,
+            subject=data["subject"],
+            description=data["description"],
+            priority=data["priority"],
+            assignee=data["assignee"],
+            relations=[data["relation"]] if data["relation"] else [],
+        )
+        messages.success(request, _("Task #%(number)s created.") % {"number": task.pk})
+        return redirect("tasks:detail", pk=task.pk)
+    return render(request, "tasks/form.html", {"form": form})
+
+
+@staff_required
+def task_detail(request, pk: int):
+    task = get_task_for_staff(request, pk)
+    form = TaskForm(request.POST or None, instance=type(task).objects.get(pk=task.pk))
+    form.fields.pop("relation")
+    if request.method == "POST" and form.is_valid():
+        services.task_update(task=task, actor=request.user, data=form.cleaned_data)
+        messages.success(request, _("Task saved."))
+        return redirect("tasks:detail", pk=task.pk)
+    return render(
+        request,
+        "tasks/detail.html",
+        {
+            "task": task,
+            "form": form,
+            "status_form": StatusForm(initial={"status": task.status}),
+            "comment_form": CommentForm(),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def task_status(request, pk: int):
+    task = get_task_for_staff(request, pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        services.task_change_status(task=task, status=form.cleaned_data["status"], actor=request.user)
+        messages.success(request, _("Status changed to %(status)s.") % {"status": task.get_status_display()})
+    else:
+        messages.error(request, _("Choose a valid status."))
+    return redirect("tasks:detail", pk=task.pk)
+
+
+@staff_required
+@require_POST
+def task_comment(request, pk: int):
+    task = get_task_for_staff(request, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.task_add_comment(task=task, body=form.cleaned_data["body"], actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+    else:
+        messages.error(request, _("Write a comment of at most 10,000 characters."))
+    return redirect("tasks:detail", pk=task.pk)
+
+
+def _links_block(request, task, error: str = ""):
+    task = get_task_for_staff(request, task.pk)
+    return render(request, "tasks/detail.html#links", {"task": task, "link_error": error})
+
+
+@staff_required
+def task_link_search(request, pk: int):
+    task = get_task_for_staff(request, pk)
+    linked = {link.relation_id for link in task.links.all()}
+    results = [r for r in relation_search(query=request.GET.get("q", "")) if r.pk not in linked]
+    return render(request, "tasks/_link_results.html", {"task": task, "results": results})
+
+
+@staff_required
+@require_POST
+def task_link_add(request, pk: int):
+    task = get_task_for_staff(request, pk)
+    relation_pk = request.POST.get("relation", "")
+    error = ""
+    if not relation_pk.isdigit():
+        error = _("Choose a relation to link.")
+    else:
+        relation = get_relation_for_staff(request, int(relation_pk))
+        try:
+            services.task_link_add(task=task, relation=relation, actor=request.user)
+        except ValidationError as exc:
+            error = error_text(exc)
+    if request.htmx:
+        return _links_block(request, task, error)
+    if error:
+        messages.error(request, error)
+    return redirect("tasks:detail", pk=task.pk)
+
+
+@staff_required
+@require_POST
+def task_link_remove(request, pk: int, link_pk: int):
+    task = get_task_for_staff(request, pk)
+    link = get_task_link_for_staff(request, task, link_pk)
+    services.task_link_remove(link=link, actor=request.user)
+    if request.htmx:
+        return _links_block(request, task)
+    messages.success(request, _("Link to %(relation)s removed.") % {"relation": link.relation.name})
+    return redirect("tasks:detail", pk=task.pk)
+
+
+@staff_required
+@require_POST
+def task_move(request):
+    form = MoveTasksForm(request.POST)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    if not form.is_valid():
+        messages.error(request, error_text(ValidationError(sum(form.errors.values(), []))))
+        return redirect(next_url or "tasks:list")
+    data = form.cleaned_data
+    from_relation, to_relation = data["from_relation"], data["to_relation"]
+    task_ids = open_task_ids_of(from_relation) if data["all_open"] else data["task_ids"]
+    try:
+        count = services.move_tasks(
+            task_ids=task_ids, from_relation=from_relation, to_relation=to_relation, actor=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d task moved from %(from)s to %(to)s.", "%(count)d tasks moved from %(from)s to %(to)s.", count
+            )
+            % {"count": count, "from": from_relation.name, "to": to_relation.name},
+        )
+    return redirect(next_url or "tasks:list")
+
+
+@staff_required
+def support_tasks(request):
+    """Customer view (seed "Taken > Supporttaken"): the tasks our supplier holds for us."""
+    only_open = request.GET.get("open", "1") == "1"
+    page_number = max(int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1, 1)
+    per_page = 25
+    view = support_tasks_for(request.tenant, only_open=only_open, offset=(page_number - 1) * per_page, limit=per_page)
+    pages = (view.total + per_page - 1) // per_page if view else 0
+    return render(
+        request,
+        "tasks/support.html",
+        {"view": view, "only_open": only_open, "page_number": page_number, "pages": pages},
+    )

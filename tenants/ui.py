@@ -1,0 +1,23 @@
+"""Small helpers shared by the staff pages."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+
+PAGE_SIZE = 25
+
+
+def paginate(request, items, per_page: int = PAGE_SIZE) -> Page:
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def query_without_page(request) -> str:
+    """The current filters as a query string, for pagination links."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
