@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from relations.models import Relation, RelinkRecord
@@ -13,7 +13,7 @@ from subscriptions.models import Subscription, TechnicalSetup
 from subscriptions.services import _create_binding, _delete_binding
 from tasks.models import Task
 from tasks.services import move_tasks
-from tenants.models import Contractant, ContractantBinding
+from tenants.models import Contractant, ContractantBinding, current_contractant
 
 RELATION_FIELDS = [
     "kind",
@@ -49,7 +49,7 @@ def relation_update(*, relation: Relation, actor, data: dict) -> Relation:
         relation._history_user = actor
         relation.save(update_fields=[*changed, "updated_at"])
         if "name" in changed:
-            ContractantBinding.objects.filter(holder=connection.tenant, relation_id=relation.pk).update(
+            ContractantBinding.objects.filter(holder=current_contractant(), relation_id=relation.pk).update(
                 relation_name=relation.name
             )
     return relation

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from relations.models import Relation
 from subscriptions.models import Subscription, TechnicalSetup
-from tenants.models import Contractant, ContractantBinding
+from tenants.models import Contractant, ContractantBinding, current_contractant
 
 
 def subscription_create(
@@ -50,7 +50,7 @@ def subscription_update(*, subscription: Subscription, actor, data: dict) -> Sub
 
 def binding_refusal(*, subscription: Subscription, contractant: Contractant, database: str) -> str | None:
     """Why this binding cannot be made, as a message for the user; None when it can."""
-    current = connection.tenant
+    current = current_contractant()
     if not subscription.is_active:
         return _("The subscription '%(product)s' is not active; only an active subscription can be bound.") % {
             "product": subscription.product
@@ -89,7 +89,7 @@ def _create_binding(*, subscription: Subscription, contractant: Contractant, dat
     ContractantBinding.objects.update_or_create(
         bound_contractant=contractant,
         defaults={
-            "holder": connection.tenant,
+            "holder": current_contractant(),
             "relation_id": subscription.relation_id,
             "relation_name": subscription.relation.name,
             "subscription_id": subscription.pk,
@@ -102,7 +102,9 @@ def _delete_binding(*, setup: TechnicalSetup, actor, keep_registry: bool = False
     setup._history_user = actor
     setup.delete()
     if not keep_registry:
-        ContractantBinding.objects.filter(bound_contractant_id=setup.contractant_id, holder=connection.tenant).delete()
+        ContractantBinding.objects.filter(
+            bound_contractant_id=setup.contractant_id, holder=current_contractant()
+        ).delete()
 
 
 def bind_technical_setup(

@@ -69,3 +69,11 @@ def support_tasks_for(contractant, *, only_open: bool = False, offset: int = 0, 
     return SupportTaskView(
         supplier_name=binding.holder.name, relation_name=binding.relation_name, tasks=rows, total=total
     )
+
+
+def seed_supplier_demo(*, supplier_schema: str, actor_email: str, customers: list) -> bool:
+    """Demo relations, bindings and tasks inside the supplier's schema (manage.py seed_demo)."""
+    from relations.demo import seed_supplier_demo as seed
+
+    with schema_context(supplier_schema):
+        return seed(actor_email=actor_email, customers={c.schema_name: c for c in customers})

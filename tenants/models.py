@@ -69,3 +69,13 @@ class ContractantBinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bound_contractant_id} <- {self.holder_id}:{self.relation_id}"
+
+
+def current_contractant() -> Contractant:
+    """The contractant whose schema the connection is on (a request's, a task's or a command's)."""
+    from django.db import connection
+
+    tenant = connection.tenant
+    if isinstance(tenant, Contractant):
+        return tenant
+    return Contractant.objects.get(schema_name=connection.schema_name)

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from tenants.crossing import seed_supplier_demo
 from tenants.demo import DEMO_CONTRACTANTS, DEMO_PASSWORD, PLATFORM_ADMIN
 from tenants.models import Contractant
 from tenants.services import default_domain_for, provision_contractant
@@ -30,6 +31,12 @@ class Command(BaseCommand):
                 admin_email=demo.staff_email,
                 admin_password=DEMO_PASSWORD,
             )
+            created += 1
+        supplier = next(demo for demo in DEMO_CONTRACTANTS if demo.is_supplier)
+        customers = Contractant.objects.exclude(schema_name=supplier.schema_name)
+        if seed_supplier_demo(
+            supplier_schema=supplier.schema_name, actor_email=supplier.staff_email, customers=list(customers)
+        ):
             created += 1
         if created:
             self.stdout.write(self.style.SUCCESS(f"Demo data: {created} item(s) created."))
