@@ -74,9 +74,33 @@ def client_for(persona_or_host: Persona | str) -> Client:
     return Client(HTTP_HOST=host)
 
 
+def logged_in_staff(persona: Persona) -> Client:
+    client = client_for(persona)
+    response = client.post("/login/", {"username": persona.staff_email, "password": STAFF_PASSWORD})
+    assert response.status_code == 302, f"{persona.schema_name} staff login failed"
+    return client
+
+
 @pytest.fixture
 def alpha_staff_client(db) -> Client:
-    client = client_for(ALPHA)
-    response = client.post("/login/", {"username": ALPHA.staff_email, "password": STAFF_PASSWORD})
-    assert response.status_code == 302, "alpha staff login failed"
-    return client
+    return logged_in_staff(ALPHA)
+
+
+@pytest.fixture
+def supplier_staff_client(db) -> Client:
+    """A supplier's staff member, logged in; the connection stays on the supplier's schema."""
+    return logged_in_staff(SUPPLIER)
+
+
+@pytest.fixture
+def in_supplier(supplier):
+    """Run the test body in the supplier's schema (as a request to its host would)."""
+    connection.set_tenant(supplier)
+    return supplier
+
+
+@pytest.fixture
+def supplier_user(in_supplier):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=SUPPLIER.staff_email)
