@@ -20,27 +20,84 @@ from tasks.services import task_change_status, task_create
 
 # (customer number, name, kind, KvK, street, number, postcode, city, binds schema, active subscription)
 DEMO_RELATIONS = [
-    ("K1001", "Bakkerij Jansen V.O.F.", "company", "12345678", "Dorpsstraat", "12", "3811 AB", "Amersfoort",
-     "bakkerij_jansen", True),
-    ("K1002", "Jansen Brood & Banket B.V.", "company", "23456789", "Industrieweg", "4", "3812 CD", "Amersfoort",
-     None, True),
-    ("K1003", "Van Dijk Bouw B.V.", "company", "34567890", "Havenkade", "88", "1013 BA", "Amsterdam",
-     "van_dijk_bouw", True),
-    ("K1004", "Van Dijk Bouwgroep Holding B.V.", "company", "45678901", "Keizersgracht", "200", "1016 DZ",
-     "Amsterdam", None, True),
-    ("K1005", "Stichting Zorggroep De Linde", "company", "56789012", "Lindelaan", "1", "5611 AZ", "Eindhoven",
-     "zorggroep_de_linde", True),
+    (
+        "K1001",
+        "Bakkerij Jansen V.O.F.",
+        "company",
+        "12345678",
+        "Dorpsstraat",
+        "12",
+        "3811 AB",
+        "Amersfoort",
+        "bakkerij_jansen",
+        True,
+    ),
+    (
+        "K1002",
+        "Jansen Brood & Banket B.V.",
+        "company",
+        "23456789",
+        "Industrieweg",
+        "4",
+        "3812 CD",
+        "Amersfoort",
+        None,
+        True,
+    ),
+    (
+        "K1003",
+        "Van Dijk Bouw B.V.",
+        "company",
+        "34567890",
+        "Havenkade",
+        "88",
+        "1013 BA",
+        "Amsterdam",
+        "van_dijk_bouw",
+        True,
+    ),
+    (
+        "K1004",
+        "Van Dijk Bouwgroep Holding B.V.",
+        "company",
+        "45678901",
+        "Keizersgracht",
+        "200",
+        "1016 DZ",
+        "Amsterdam",
+        None,
+        True,
+    ),
+    (
+        "K1005",
+        "Stichting Zorggroep De Linde",
+        "company",
+        "56789012",
+        "Lindelaan",
+        "1",
+        "5611 AZ",
+        "Eindhoven",
+        "zorggroep_de_linde",
+        True,
+    ),
     ("K1006", "Hoveniersbedrijf Groen", "company", "67890123", "Tuinpad", "7", "9711 LM", "Groningen", None, True),
     ("K1007", "J. de Vries", "person", "", "Kerkstraat", "3", "2011 HP", "Haarlem", None, True),
-    ("K1008", "Drukkerij Oud & Nieuw", "company", "78901234", "Spuistraat", "19", "2511 BD", "Den Haag", None,
-     False),
+    ("K1008", "Drukkerij Oud & Nieuw", "company", "78901234", "Spuistraat", "19", "2511 BD", "Den Haag", None, False),
 ]
 
 SUBJECTS = [
-    "Loonstrook toont verkeerde vakantiedagen", "Inloggen op de portal lukt niet", "Export naar boekhouding faalt",
-    "Nieuwe medewerker toevoegen", "Verlofaanvraag blijft hangen", "Rapport urenregistratie leeg",
-    "Factuur dubbel verstuurd", "Wachtwoord reset komt niet aan", "Koppeling met bank geeft foutmelding",
-    "Vraag over jaaropgave", "Rechten van beheerder aanpassen", "Planning toont oude roosters",
+    "Loonstrook toont verkeerde vakantiedagen",
+    "Inloggen op de portal lukt niet",
+    "Export naar boekhouding faalt",
+    "Nieuwe medewerker toevoegen",
+    "Verlofaanvraag blijft hangen",
+    "Rapport urenregistratie leeg",
+    "Factuur dubbel verstuurd",
+    "Wachtwoord reset komt niet aan",
+    "Koppeling met bank geeft foutmelding",
+    "Vraag over jaaropgave",
+    "Rechten van beheerder aanpassen",
+    "Planning toont oude roosters",
 ]
 
 
@@ -53,12 +110,24 @@ def seed_supplier_demo(*, actor_email: str, customers: dict, task_count: int = 3
     relations = []
     for number, name, kind, coc, street, house, postcode, city, binds, active in DEMO_RELATIONS:
         relation = relation_create(
-            actor=actor, kind=kind, customer_number=number, name=name, coc_number=coc, street=street,
-            house_number=house, postcode=postcode, city=city, country="NL",
+            actor=actor,
+            kind=kind,
+            customer_number=number,
+            name=name,
+            coc_number=coc,
+            street=street,
+            house_number=house,
+            postcode=postcode,
+            city=city,
+            country="NL",
         )
         subscription_create(
-            relation=relation, product="MaxCC Payroll", start_date=datetime.date(2021, 1, 1),
-            end_date=None if active else datetime.date(2024, 12, 31), is_active=active, actor=actor,
+            relation=relation,
+            product="MaxCC Payroll",
+            start_date=datetime.date(2021, 1, 1),
+            end_date=None if active else datetime.date(2024, 12, 31),
+            is_active=active,
+            actor=actor,
         )
         if binds and binds in customers:
             subscription = relation.subscriptions.get()
@@ -72,9 +141,11 @@ def seed_supplier_demo(*, actor_email: str, customers: dict, task_count: int = 3
     for index in range(task_count):
         relation = rng.choices(relations, weights=weights)[0]
         task = task_create(
-            actor=actor, subject=f"{rng.choice(SUBJECTS)} ({index + 1})",
+            actor=actor,
+            subject=f"{rng.choice(SUBJECTS)} ({index + 1})",
             description="Gemeld via de telefoon; klant vraagt om terugkoppeling per e-mail.",
-            priority=rng.choice(list(Task.Priority.values)), assignee=actor if rng.random() < 0.5 else None,
+            priority=rng.choice(list(Task.Priority.values)),
+            assignee=actor if rng.random() < 0.5 else None,
             relations=[relation],
         )
         status = rng.choice(statuses)

@@ -47,7 +47,11 @@ class Relation(models.Model):
         verbose_name_plural = _("relations")
         ordering = ["name", "pk"]
         constraints = [
-            models.UniqueConstraint(Lower("customer_number"), name="relation_customer_number_unique"),
+            models.UniqueConstraint(
+                Lower("customer_number"),
+                name="relation_customer_number_unique",
+                violation_error_message=_("A relation with this customer number already exists."),
+            ),
             models.CheckConstraint(condition=models.Q(kind__in=["company", "person"]), name="relation_kind_valid"),
         ]
         indexes = [models.Index(Lower("name"), name="relation_name_lower")]

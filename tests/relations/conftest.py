@@ -74,12 +74,18 @@ def concurrent_relink_world(django_db_blocker):
 
     with django_db_blocker.unblock():
         supplier = provision_contractant(
-            name="Race supplier", schema_name="race_supplier", domain="race-supplier.localhost",
-            admin_email="race@supplier.test", admin_password="Race-wachtwoord-2026",
+            name="Race supplier",
+            schema_name="race_supplier",
+            domain="race-supplier.localhost",
+            admin_email="race@supplier.test",
+            admin_password="Race-wachtwoord-2026",
         )
         customer = provision_contractant(
-            name="Race customer", schema_name="race_customer", domain="race-customer.localhost",
-            admin_email="race@customer.test", admin_password="Race-wachtwoord-2026",
+            name="Race customer",
+            schema_name="race_customer",
+            domain="race-customer.localhost",
+            admin_email="race@customer.test",
+            admin_password="Race-wachtwoord-2026",
         )
         connection.set_tenant(supplier)
         old, new, other = (RelationFactory(name=name) for name in ["Oud B.V.", "Nieuw B.V.", "Ander B.V."])

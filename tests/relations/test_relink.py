@@ -59,7 +59,10 @@ def test_relink_writes_one_audit_entry_with_who_and_what(scenario, supplier_user
     record = RelinkRecord.objects.get()
     assert record == result.record
     assert (record.actor, record.contractant, record.from_relation, record.to_relation) == (
-        supplier_user, alpha, scenario.old, scenario.new
+        supplier_user,
+        alpha,
+        scenario.old,
+        scenario.new,
     )
     assert sorted(record.moved_task_ids) == sorted(task.pk for task in scenario.open_tasks)
     moved_link = TaskLink.history.filter(task_id=scenario.open_tasks[0].pk, history_type="~").get()
@@ -153,9 +156,7 @@ def test_wizard_shows_the_refusal_and_offers_no_confirm_button(scenario, supplie
 
 
 def test_live_search_lists_other_relations(scenario, supplier_staff_client):
-    page = supplier_staff_client.get(
-        f"/relations/picker/?q=jansen&field=to&exclude={scenario.old.pk}"
-    ).content.decode()
+    page = supplier_staff_client.get(f"/relations/picker/?q=jansen&field=to&exclude={scenario.old.pk}").content.decode()
 
     assert "Jansen Brood &amp; Banket B.V." in page
     assert "Bakkerij Jansen V.O.F." not in page

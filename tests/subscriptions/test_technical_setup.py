@@ -10,7 +10,7 @@ from django.utils import translation
 from subscriptions.models import TechnicalSetup
 from subscriptions.services import bind_technical_setup, unbind_technical_setup
 from tenants.models import Contractant, ContractantBinding
-from tests.factories import RelationFactory, SubscriptionFactory
+from tests.factories import SubscriptionFactory
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +33,9 @@ def test_binding_creates_the_setup_and_the_public_registry_row(supplier_user, su
     assert setup.contractant == alpha
     registry = ContractantBinding.objects.get(bound_contractant=alpha)
     assert (registry.holder, registry.relation_id, registry.relation_name) == (
-        supplier, subscription.relation_id, "Bakkerij Jansen V.O.F."
+        supplier,
+        subscription.relation_id,
+        "Bakkerij Jansen V.O.F.",
     )
     assert setup.history.get().history_user == supplier_user
 

@@ -1,0 +1,130 @@
+"""Staff task pages: list with filters, detail with status, comments and live task links."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tasks.models import Task, TaskComment, TaskLink
+from tests.factories import RelationFactory, TaskFactory
+
+
+@pytest.fixture
+def client_en(supplier_staff_client, in_supplier):
+    supplier_staff_client.post("/i18n/setlang/", {"language": "en"})
+    return supplier_staff_client
+
+
+def test_task_list_filters_by_relation_status_and_text(client_en):
+    bakker, bouwer = RelationFactory(name="Bakker"), RelationFactory(name="Bouwer")
+    TaskFactory(relations=[bakker], subject="Loonstrook klopt niet")
+    TaskFactory(relations=[bakker], subject="Oude vraag", status=Task.Status.CLOSED)
+    TaskFactory(relations=[bouwer], subject="Export faalt")
+
+    by_relation = client_en.get(f"/tasks/?relation={bakker.pk}&open=on").content.decode()
+    by_text = client_en.get("/tasks/?q=export").content.decode()
+    by_status = client_en.get("/tasks/?status=closed").content.decode()
+
+    assert "Loonstrook klopt niet" in by_relation and "Oude vraag" not in by_relation
+    assert "Export faalt" not in by_relation
+    assert "Export faalt" in by_text and "Loonstrook" not in by_text
+    assert "Oude vraag" in by_status and "Export faalt" not in by_status
+
+
+def test_task_list_shows_an_empty_state(client_en):
+    page = client_en.get("/tasks/?q=bestaatniet").content.decode()
+
+    assert "No tasks match these filters." in page
+
+
+def test_task_list_query_count_does_not_grow_with_rows(client_en):
+    relation = RelationFactory()
+    staff = get_user_model().objects.first()
+
+    def queries_for_list() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client_en.get(f"/tasks/?relation={relation.pk}")
+        assert response.status_code == 200
+        return len(queries)
+
+    for _ in range(5):
+        TaskFactory(relations=[relation, RelationFactory()], assignee=staff)
+    with_5 = queries_for_list()
+    for _ in range(45):
+        TaskFactory(relations=[relation, RelationFactory()], assignee=staff)
+    with_50 = queries_for_list()
+
+    assert with_5 == with_50 <= 20
+
+
+def test_status_change_and_comment_from_the_detail_page(client_en):
+    task = TaskFactory(relations=[RelationFactory()], status=Task.Status.NEW)
+
+    client_en.post(f"/tasks/{task.pk}/status/", {"status": "closed"})
+    client_en.post(f"/tasks/{task.pk}/comments/", {"body": "Opgelost na telefonisch overleg."})
+
+    task.refresh_from_db()
+    assert task.status == "closed" and task.closed_at is not None
+    page = client_en.get(f"/tasks/{task.pk}/").content.decode()
+    assert "Opgelost na telefonisch overleg." in page
+    assert task.history.filter(status="closed").get().history_user.username == "staff@brightsoft.test"
+
+
+def test_empty_comment_and_unknown_status_are_refused(client_en):
+    task = TaskFactory(relations=[RelationFactory()])
+
+    bad_status = client_en.post(f"/tasks/{task.pk}/status/", {"status": "deleted"}, follow=True).content.decode()
+    empty = client_en.post(f"/tasks/{task.pk}/comments/", {"body": "   "}, follow=True).content.decode()
+
+    assert "Choose a valid status." in bad_status
+    assert "Write a comment" in empty
+    assert not TaskComment.objects.exists()
+    task.refresh_from_db()
+    assert task.status == "open"
+
+
+def test_task_links_are_added_and_removed_live_without_a_page_reload(client_en):
+    old, new = RelationFactory(name="Oude relatie"), RelationFactory(name="Nieuwe relatie")
+    task = TaskFactory(relations=[old])
+
+    search = client_en.get(f"/tasks/{task.pk}/links/search/?q=nieuwe", HTTP_HX_REQUEST="true").content.decode()
+    assert "Nieuwe relatie" in search and "Oude relatie" not in search
+
+    added = client_en.post(f"/tasks/{task.pk}/links/", {"relation": new.pk}, HTTP_HX_REQUEST="true")
+    fragment = added.content.decode()
+    assert "<html" not in fragment and 'id="task-links"' in fragment
+    assert "Nieuwe relatie" in fragment
+
+    old_link = TaskLink.objects.get(task=task, relation=old)
+    removed = client_en.post(f"/tasks/{task.pk}/links/{old_link.pk}/remove/", HTTP_HX_REQUEST="true")
+    assert "Oude relatie" not in removed.content.decode()
+    assert set(TaskLink.objects.filter(task=task).values_list("relation_id", flat=True)) == {new.pk}
+
+
+def test_adding_the_same_link_twice_says_so(client_en):
+    relation = RelationFactory(name="Bakker")
+    task = TaskFactory(relations=[relation])
+
+    response = client_en.post(f"/tasks/{task.pk}/links/", {"relation": relation.pk}, HTTP_HX_REQUEST="true")
+
+    assert "already linked to Bakker" in response.content.decode()
+    assert TaskLink.objects.filter(task=task).count() == 1
+
+
+def test_create_task_linked_to_a_relation(client_en):
+    relation = RelationFactory(name="Bakker")
+
+    response = client_en.post(
+        "/tasks/new/", {"subject": "Printer doet het niet", "description": "", "priority": 2, "relation": relation.pk}
+    )
+
+    task = Task.objects.get(subject="Printer doet het niet")
+    assert response.headers["Location"] == f"/tasks/{task.pk}/"
+    assert list(task.links.values_list("relation_id", flat=True)) == [relation.pk]
+
+
+def test_unknown_task_answers_404(client_en):
+    assert client_en.get("/tasks/999999/").status_code == 404
+    assert client_en.post("/tasks/999999/status/", {"status": "open"}).status_code == 404
