@@ -103,7 +103,10 @@ def relink_plan(
             % {"relation": to_relation.name, "contractant": other.contractant.name}
         )
     to_subscription = (
-        Subscription.objects.filter(relation=to_relation, is_active=True).order_by("-start_date", "-pk").first()
+        Subscription.objects.filter(relation=to_relation, is_active=True)
+        .select_related("relation")
+        .order_by("-start_date", "-pk")
+        .first()
     )
     if to_subscription is None:
         raise ValidationError(

@@ -86,15 +86,16 @@ def _create_binding(*, subscription: Subscription, contractant: Contractant, dat
     setup = TechnicalSetup(subscription=subscription, contractant=contractant, database=database, bound_by=actor)
     setup._history_user = actor
     setup.save()
-    ContractantBinding.objects.update_or_create(
-        bound_contractant=contractant,
-        defaults={
-            "holder": current_contractant(),
-            "relation_id": subscription.relation_id,
-            "relation_name": subscription.relation.name,
-            "subscription_id": subscription.pk,
-        },
-    )
+    values = {
+        "holder": current_contractant(),
+        "relation_id": subscription.relation_id,
+        "relation_name": subscription.relation.name,
+        "subscription_id": subscription.pk,
+    }
+    # A relink keeps (and has locked) the registry row; a new binding creates it, and its
+    # unique key refuses a contractant that another schema bound a moment ago.
+    if not ContractantBinding.objects.filter(bound_contractant=contractant).update(**values):
+        ContractantBinding.objects.create(bound_contractant=contractant, **values)
     return setup
 
 

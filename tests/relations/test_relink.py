@@ -203,3 +203,22 @@ def test_two_staff_relinking_at_once_one_wins_and_the_other_is_told_why(concurre
     assert "Someone else relinked this contractant a moment ago" in results["second"].messages[0]
     assert world.new.name in results["second"].messages[0]
     world.assert_bound_once_to(world.new)
+
+
+def test_relink_query_count_does_not_grow_with_the_number_of_tasks(supplier_user, alpha, beta):
+    from django.test.utils import CaptureQueriesContext
+
+    def relink_with(tasks: int, contractant) -> int:
+        old, new = RelationFactory(), RelationFactory()
+        SubscriptionFactory(relation=new)
+        bind_technical_setup(
+            subscription=SubscriptionFactory(relation=old), contractant=contractant, database="default",
+            actor=supplier_user,
+        )
+        for _ in range(tasks):
+            TaskFactory(relations=[old])
+        with CaptureQueriesContext(connection) as queries:
+            services.relink(from_relation=old, to_relation=new, actor=supplier_user)
+        return len(queries)
+
+    assert relink_with(2, alpha) == relink_with(40, beta)
