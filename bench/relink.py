@@ -75,8 +75,11 @@ def main() -> None:
         migrate_template_schema()
         for schema in ["bench_supplier", "bench_customer"]:
             provision_contractant(
-                name=schema, schema_name=schema, domain=f"{schema.replace('_', '-')}.localhost",
-                admin_email=f"{schema}@bench.test", admin_password="Bench-wachtwoord-2026",
+                name=schema,
+                schema_name=schema,
+                domain=f"{schema.replace('_', '-')}.localhost",
+                admin_email=f"{schema}@bench.test",
+                admin_password="Bench-wachtwoord-2026",
             )
         from tenants.models import Contractant
 

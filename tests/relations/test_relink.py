@@ -212,7 +212,9 @@ def test_relink_query_count_does_not_grow_with_the_number_of_tasks(supplier_user
         old, new = RelationFactory(), RelationFactory()
         SubscriptionFactory(relation=new)
         bind_technical_setup(
-            subscription=SubscriptionFactory(relation=old), contractant=contractant, database="default",
+            subscription=SubscriptionFactory(relation=old),
+            contractant=contractant,
+            database="default",
             actor=supplier_user,
         )
         for _ in range(tasks):
