@@ -43,6 +43,7 @@ lock: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) bench/provision.py
+	$(PY) bench/relink.py
 
 clean:
 	rm -rf $(VENV) staticfiles
