@@ -2,64 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from django.db.models import Subquery
 from django.utils.translation import gettext_lazy as _
 
 from relations.models import Relation, RelinkRecord
 from subscriptions.models import Subscription, TechnicalSetup
 from tasks.models import TaskLink
+from tenants.history import HistoryEntry, history_entries
 
-HISTORY_TYPES = {"+": _("created"), "~": _("changed"), "-": _("removed")}
 MAX_ENTRIES = 200
 
 
-@dataclass
-class HistoryEntry:
-    when: datetime
-    who: str
-    what: str
-    action: str
-    changes: list[tuple[str, str, str]]
-
-
-def _who(record) -> str:
-    user = record.history_user
-    return (user.email or user.username) if user else str(_("system"))
-
-
-def _entries(records, label, fields: list[str], display=None) -> list[HistoryEntry]:
-    """History entries with field changes computed against the previous record of the same
-    object among `records` (no query per record)."""
-    records = sorted(records, key=lambda record: (record.id, record.history_date, record.history_id))
-    entries = []
-    previous_by_id: dict = {}
-    for record in records:
-        previous = previous_by_id.get(record.id)
-        changes = []
-        if previous is not None and record.history_type == "~":
-            for name in fields:
-                old, new = getattr(previous, name), getattr(record, name)
-                if old != new:
-                    show = display or (lambda _name, value: "" if value is None else str(value))
-                    changes.append((name, show(name, old), show(name, new)))
-        previous_by_id[record.id] = record
-        entries.append(
-            HistoryEntry(
-                when=record.history_date,
-                who=_who(record),
-                what=label(record),
-                action=str(HISTORY_TYPES.get(record.history_type, record.history_type)),
-                changes=changes,
-            )
-        )
-    return entries
-
-
 def relation_history(relation: Relation) -> list[HistoryEntry]:
-    entries = _entries(
+    entries = history_entries(
         Relation.history.filter(id=relation.pk).select_related("history_user").order_by("-history_date")[:MAX_ENTRIES],
         lambda r: str(_("Relation")),
         [
@@ -76,14 +31,14 @@ def relation_history(relation: Relation) -> list[HistoryEntry]:
         ],
     )
     subscription_ids = Subscription.history.filter(relation_id=relation.pk).values("id")
-    entries += _entries(
+    entries += history_entries(
         Subscription.history.filter(id__in=Subquery(subscription_ids))
         .select_related("history_user")
         .order_by("-history_date")[:MAX_ENTRIES],
         lambda r: str(_("Subscription %(product)s")) % {"product": r.product},
         ["product", "start_date", "end_date", "is_active"],
     )
-    entries += _entries(
+    entries += history_entries(
         TechnicalSetup.history.filter(subscription_id__in=Subquery(subscription_ids))
         .select_related("history_user", "contractant")
         .order_by("-history_date")[:MAX_ENTRIES],
@@ -96,7 +51,7 @@ def relation_history(relation: Relation) -> list[HistoryEntry]:
         .order_by("-history_date")[:MAX_ENTRIES]
     )
     names = dict(Relation.objects.filter(pk__in={r.relation_id for r in link_records}).values_list("pk", "name"))
-    entries += _entries(
+    entries += history_entries(
         link_records,
         lambda r: (
             str(_("Task link #%(task)s → %(relation)s")) % {"task": r.task_id, "relation": names.get(r.relation_id)}

@@ -1,0 +1,31 @@
+"""The task page's history: changes to the task and to its links, newest first."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from relations.models import Relation
+from tasks.models import Task, TaskLink
+from tenants.history import HistoryEntry, history_entries
+
+MAX_ENTRIES = 100
+
+
+def task_history(task: Task) -> list[HistoryEntry]:
+    entries = history_entries(
+        Task.history.filter(id=task.pk).select_related("history_user").order_by("-history_date")[:MAX_ENTRIES],
+        lambda r: str(_("Task")),
+        ["subject", "description", "status", "priority", "assignee_id"],
+    )
+    link_records = list(
+        TaskLink.history.filter(task_id=task.pk).select_related("history_user").order_by("-history_date")[:MAX_ENTRIES]
+    )
+    names = dict(Relation.objects.filter(pk__in={r.relation_id for r in link_records}).values_list("pk", "name"))
+    entries += history_entries(
+        link_records,
+        lambda r: str(_("Link to %(relation)s")) % {"relation": names.get(r.relation_id, r.relation_id)},
+        ["relation_id"],
+        display=lambda _name, value: names.get(value, str(value)),
+    )
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries[:MAX_ENTRIES]
