@@ -112,7 +112,11 @@ def relation_history_tab(request, pk: int):
         relation,
         "history",
         "relations/tab_history.html",
-        {"entries": relation_history(relation), "relinks": relink_records(relation)},
+        {
+            "page": paginate(request, relation_history(relation), per_page=50),
+            "relinks": relink_records(relation),
+            "query_string": query_without_page(request),
+        },
     )
 
 

@@ -38,7 +38,7 @@ def history_entries(records, label, fields: list[str], display=None) -> list[His
                 old, new = getattr(previous, name), getattr(record, name)
                 if old != new:
                     show = display or (lambda _name, value: "" if value is None else str(value))
-                    changes.append((name, show(name, old), show(name, new)))
+                    changes.append((_field_label(record, name), show(name, old), show(name, new)))
         previous_by_id[record.id] = record
         entries.append(
             HistoryEntry(
@@ -50,3 +50,10 @@ def history_entries(records, label, fields: list[str], display=None) -> list[His
             )
         )
     return entries
+
+
+def _field_label(record, name: str) -> str:
+    try:
+        return str(record._meta.get_field(name.removesuffix("_id")).verbose_name)
+    except Exception:  # noqa: BLE001 - a label is cosmetic; fall back to the column name
+        return name
