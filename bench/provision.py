@@ -29,8 +29,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
-    from django_tenants.clone import CloneSchema
 
+    from tenants.schema_clone import clone_template_schema
     from tenants.services import provision_contractant
     from tenants.template_schema import migrate_template_schema, template_schema_name
 
@@ -40,7 +40,7 @@ def main() -> None:
         clone_times = []
         for index in range(args.count):
             started = time.perf_counter()
-            CloneSchema().clone_schema(template_schema_name(), f"bench_copy_{index}", "DATA", set_connection=False)
+            clone_template_schema(template=template_schema_name(), new_schema=f"bench_copy_{index}")
             clone_times.append(time.perf_counter() - started)
 
         provision_times = []

@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
-from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_exists
 
 from tenants.crossing import create_first_staff_user
 from tenants.models import Contractant, Domain
+from tenants.schema_clone import clone_template_schema
 from tenants.template_schema import ensure_template_schema_current, template_schema_name
 
 # Lower-case letters, digits and underscores, starting with a letter: safe as a
@@ -105,7 +105,7 @@ def provision_contractant(
         contractant.full_clean()
         contractant.save()
         connection.set_schema_to_public()
-        CloneSchema().clone_schema(template_schema_name(), schema_name, "DATA", set_connection=False)
+        clone_template_schema(template=template_schema_name(), new_schema=schema_name)
         Domain.objects.create(domain=domain, tenant=contractant, is_primary=True)
         create_first_staff_user(schema_name=schema_name, email=admin_email, password=admin_password)
     return contractant
