@@ -245,6 +245,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Scheduled "out of service" dates take effect within the hour; applying is idempotent.
+    "apply-due-out-of-service": {"task": "contacts.dispatch_due_out_of_service", "schedule": 15 * 60},
+}
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("tenants.urls")),
     path("relations/", include("relations.urls")),
     path("subscriptions/", include("subscriptions.urls")),
+    path("contacts/", include("contacts.urls")),
     path("tasks/", include("tasks.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

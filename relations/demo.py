@@ -12,6 +12,8 @@ import random
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from contacts.models import Contact
+from contacts.services import attribute_define, create_contact, link_contact
 from relations.models import Relation
 from relations.services import relation_create
 from subscriptions.services import bind_technical_setup, subscription_create
@@ -103,9 +105,18 @@ SUBJECTS = [
 
 @transaction.atomic
 def seed_supplier_demo(*, actor_email: str, customers: dict, task_count: int = 300) -> bool:
-    if Relation.objects.filter(customer_number="K1001").exists():
-        return False
     actor = get_user_model().objects.get(username=actor_email)
+    seeded = False
+    if not Relation.objects.filter(customer_number="K1001").exists():
+        _seed_relations_and_tasks(actor=actor, customers=customers, task_count=task_count)
+        seeded = True
+    if not Contact.objects.exists():
+        _seed_contacts(actor=actor)
+        seeded = True
+    return seeded
+
+
+def _seed_relations_and_tasks(*, actor, customers: dict, task_count: int) -> None:
     rng = random.Random(2026)  # noqa: S311 - demo data, not security
     relations = []
     for number, name, kind, coc, street, house, postcode, city, binds, active in DEMO_RELATIONS:
@@ -151,4 +162,74 @@ def seed_supplier_demo(*, actor_email: str, customers: dict, task_count: int = 3
         status = rng.choice(statuses)
         if status != Task.Status.NEW:
             task_change_status(task=task, status=status, actor=actor)
-    return True
+
+
+# (first, last, e-mail, job title, kind, [(customer number, admin, approver)])
+DEMO_CONTACTS = [
+    ("Anna", "de Boer", "anna@bakkerijjansen.nl", "Eigenaar", "person", [("K1001", True, True), ("K1002", True, True)]),
+    ("Pieter", "Bakker", "pieter@bakkerijjansen.nl", "Salarisadministrateur", "person", [("K1001", False, True)]),
+    (
+        "",
+        "Salarisadministratie Van Dijk",
+        "salaris@vandijkbouw.nl",
+        "Gedeelde mailbox",
+        "shared",
+        [("K1003", False, True), ("K1004", False, True)],
+    ),
+    ("Sanne", "Visser", "s.visser@vandijkbouw.nl", "HR-adviseur", "person", [("K1003", True, False)]),
+    ("Mohamed", "El Amrani", "m.elamrani@delinde.nl", "Teamleider ICT", "person", [("K1005", True, True)]),
+    ("Eva", "Smit", "eva.smit@delinde.nl", "Medewerker HR", "person", [("K1005", False, False)]),
+]
+
+
+def _seed_contacts(*, actor) -> None:
+    relations = {relation.customer_number: relation for relation in Relation.objects.all()}
+    for first, last, email, job, kind, links in DEMO_CONTACTS:
+        contact = create_contact(actor=actor, first_name=first, last_name=last, email=email, job_title=job, kind=kind)
+        for number, admin, approver in links:
+            link_contact(
+                contact=contact,
+                relation=relations[number],
+                actor=actor,
+                job_title=job,
+                is_admin=admin,
+                is_approver=approver,
+                support_access="all" if admin else "own",
+            )
+    # Seed 003: Jan de Vries is a person-relation and the director of two companies; one login.
+    jan = create_contact(
+        actor=actor,
+        first_name="Jan",
+        last_name="de Vries",
+        email="jan@devries-privé.nl".replace("é", "e"),
+        job_title="Directeur",
+    )
+    person_relation = relations["K1007"]
+    person_relation.person = jan
+    person_relation.save(update_fields=["person"])
+    link_contact(contact=jan, relation=person_relation, actor=actor, is_admin=True, support_access="all")
+    for number in ["K1006", "K1008"]:
+        link_contact(
+            contact=jan,
+            relation=relations[number],
+            actor=actor,
+            job_title="Directeur",
+            is_admin=True,
+            support_access="all",
+        )
+    attribute_define(actor=actor, name="Nieuwsbrief", type="boolean", visible_in_portal=True, editable_in_portal=True)
+    attribute_define(
+        actor=actor,
+        name="Afdeling",
+        type="choice",
+        choices=["Directie", "HR", "Salarisadministratie", "ICT"],
+        visible_in_portal=True,
+        position=1,
+    )
+    attribute_define(actor=actor, name="Interne notitie", type="text", position=2)
+    attribute_define(actor=actor, name="Contract tot", type="date", position=3)
+    # Reporters: each demo contact reported some of its relations' tasks.
+    for contact in Contact.objects.prefetch_related("links"):
+        relation_ids = [link.relation_id for link in contact.links.all()]
+        tasks = Task.objects.filter(links__relation_id__in=relation_ids, reporter__isnull=True).order_by("pk")[:15]
+        Task.objects.filter(pk__in=[task.pk for task in tasks]).update(reporter=contact)

@@ -23,6 +23,26 @@ class RelationForm(forms.ModelForm):
         ]
 
 
+class PersonRelationForm(RelationForm):
+    """A new klant-persoon: the relation plus the contact who is that person."""
+
+    person_first_name = forms.CharField(label=_("First name of the person"), max_length=100, required=False)
+    person_last_name = forms.CharField(label=_("Last name of the person"), max_length=100, required=False)
+    person_email = forms.EmailField(
+        label=_("E-mail address of the person"),
+        required=False,
+        help_text=_("For a person-relation: an existing contact with this e-mail is linked, otherwise one is created."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Relation.Kind.PERSON:
+            for name in ["person_last_name", "person_email"]:
+                if not data.get(name):
+                    self.add_error(name, _("Required for a person-relation."))
+        return data
+
+
 class RelationFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *Relation.Kind.choices])

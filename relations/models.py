@@ -37,6 +37,16 @@ class Relation(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=2, default="NL", help_text=_("ISO code, e.g. NL or BE."))
     is_active = models.BooleanField(_("active"), default=True)
+    # For a person-relation (klant-persoon): the contact who *is* this person, so private and
+    # business data belong to one contact and one login (seed 003).
+    person = models.OneToOneField(
+        "contacts.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="person_relation",
+        verbose_name=_("person"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -53,6 +63,10 @@ class Relation(models.Model):
                 violation_error_message=_("A relation with this customer number already exists."),
             ),
             models.CheckConstraint(condition=models.Q(kind__in=["company", "person"]), name="relation_kind_valid"),
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=True) | models.Q(kind="person"),
+                name="relation_person_only_for_persons",
+            ),
         ]
         indexes = [models.Index(Lower("name"), name="relation_name_lower")]
 

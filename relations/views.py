@@ -10,9 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from contacts.selectors import relation_contact_links
+from contacts.services import create_person_relation
 from relations import services
 from relations.access import get_relation_for_staff, get_relink_record_for_staff
-from relations.forms import RelationFilterForm, RelationForm
+from relations.forms import PersonRelationForm, RelationFilterForm, RelationForm
 from relations.history import relation_history, relink_records
 from relations.models import Relation
 from relations.selectors import relation_list, relation_search
@@ -36,11 +38,20 @@ def relation_index(request):
 
 @staff_required
 def relation_create(request):
-    form = RelationForm(request.POST or None)
+    form = PersonRelationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        relation = services.relation_create(actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Relation %(name)s created.") % {"name": relation.name})
-        return redirect("relations:detail", pk=relation.pk)
+        data = dict(form.cleaned_data)
+        person = {key.removeprefix("person_"): data.pop(key) for key in list(data) if key.startswith("person_")}
+        try:
+            if data["kind"] == Relation.Kind.PERSON:
+                relation = create_person_relation(actor=request.user, relation_data=data, contact_data=person)
+            else:
+                relation = services.relation_create(actor=request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            messages.success(request, _("Relation %(name)s created.") % {"name": relation.name})
+            return redirect("relations:detail", pk=relation.pk)
     return render(request, "relations/form.html", {"form": form})
 
 
@@ -87,7 +98,9 @@ def relation_subscriptions(request, pk: int):
 @staff_required
 def relation_contacts(request, pk: int):
     relation = get_relation_for_staff(request, pk)
-    return _tab(request, relation, "contacts", "relations/tab_contacts.html", {})
+    return _tab(
+        request, relation, "contacts", "relations/tab_contacts.html", {"links": relation_contact_links(relation)}
+    )
 
 
 @staff_required

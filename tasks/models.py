@@ -35,6 +35,14 @@ class Task(models.Model):
         related_name="assigned_tasks",
         verbose_name=_("assignee"),
     )
+    reporter = models.ForeignKey(
+        "contacts.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reported_tasks",
+        verbose_name=_("reporter"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -68,7 +76,9 @@ class TaskLink(models.Model):
     """Task ↔ relation (taakkoppeling). A task can be linked to several relations."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="links")
-    relation = models.ForeignKey("relations.Relation", on_delete=models.PROTECT, related_name="task_links")
+    relation = models.ForeignKey(
+        "relations.Relation", on_delete=models.PROTECT, related_name="task_links", verbose_name=_("relation")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
+
+
+class Contact(models.Model):
+    """A natural person or a shared mailbox, once per contractant, linked to many relations."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        SHARED = "shared", _("Shared mailbox")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        OUT_OF_SERVICE = "out_of_service", _("Out of service")
+        INACTIVE = "inactive", _("Inactive")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100)
+    job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail address"))
+    # The login name: the trimmed, lower-cased e-mail (seed 002), unique per contractant.
+    username = models.CharField(_("username"), max_length=254, editable=False)
+    phone = PhoneNumberField(_("phone"), blank=True, region="NL")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PERSON)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    # The portal login of this contact (issue: portal); taken away when it leaves.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="contact"
+    )
+    successor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+        verbose_name=_("successor"),
+    )
+    out_of_service_on = models.DateField(_("out of service from"), null=True, blank=True)
+    out_of_service_applied_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["last_name", "first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="contact_username_unique",
+                violation_error_message=_("Another contact already uses this e-mail address."),
+            ),
+            models.CheckConstraint(condition=~models.Q(successor=models.F("pk")), name="contact_successor_not_self"),
+        ]
+        indexes = [models.Index(Lower("last_name"), name="contact_last_name_lower")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in [self.first_name, self.last_name] if part)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class ContactLink(models.Model):
+    """Contact ↔ relation ("gerelateerde accounts"), with roles and portal access."""
+
+    class PortalStatus(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    class SupportAccess(models.TextChoices):
+        NONE = "none", _("No support access")
+        OWN = "own", _("Own tasks only")
+        ALL = "all", _("All tasks of the organisation")
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="links")
+    relation = models.ForeignKey(
+        "relations.Relation", on_delete=models.CASCADE, related_name="contact_links", verbose_name=_("relation")
+    )
+    job_title = models.CharField(_("job title at this relation"), max_length=100, blank=True)
+    is_admin = models.BooleanField(_("administrator"), default=False)
+    is_approver = models.BooleanField(_("approver"), default=False)
+    status = models.CharField(
+        _("portal status"), max_length=10, choices=PortalStatus.choices, default=PortalStatus.APPROVED
+    )
+    support_access = models.CharField(
+        _("support access"), max_length=5, choices=SupportAccess.choices, default=SupportAccess.NONE
+    )
+    sync_client_online = models.BooleanField(_("sync with Client Online"), default=False)
+    from_date = models.DateField(_("from"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contact link")
+        verbose_name_plural = _("contact links")
+        ordering = ["relation__name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["contact", "relation"], name="contact_link_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} -> {self.relation_id}"
+
+
+class AttributeDefinition(models.Model):
+    """A staff-defined custom field on contacts (kenmerk, seed 004)."""
+
+    class Type(models.TextChoices):
+        TEXT = "text", _("Text")
+        BOOLEAN = "boolean", _("Yes/no")
+        CHOICE = "choice", _("Choice")
+        DATE = "date", _("Date")
+
+    name = models.CharField(_("name"), max_length=100)
+    type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.TEXT)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    visible_in_portal = models.BooleanField(_("visible in portal"), default=False)
+    editable_in_portal = models.BooleanField(_("editable in portal"), default=False)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attribute")
+        verbose_name_plural = _("attributes")
+        ordering = ["position", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="attribute_name_unique",
+                violation_error_message=_("An attribute with this name already exists."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(editable_in_portal=False) | models.Q(visible_in_portal=True),
+                name="attribute_editable_implies_visible",
+                violation_error_message=_("An attribute editable in the portal must also be visible there."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AttributeValue(models.Model):
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="attribute_values")
+    definition = models.ForeignKey(AttributeDefinition, on_delete=models.CASCADE, related_name="values")
+    # Stored canonically: text as is, yes/no as "true"/"false", dates as ISO, choices as the choice.
+    value = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["contact", "definition"], name="attribute_value_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.definition_id}={self.value}"
+
+
+class MergeRecord(models.Model):
+    """Audit of a merge: who merged which contact into which, and what moved."""
+
+    survivor = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="merges")
+    merged_contact_id = models.BigIntegerField()
+    merged_snapshot = models.JSONField()
+    moved = models.JSONField(default=dict)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_contact_id} -> {self.survivor_id}"

@@ -1,0 +1,28 @@
+"""Celery tasks of the contacts app: thin, idempotent, schema explicit."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from config.celery import app
+
+
+@app.task(name="contacts.apply_due_out_of_service")
+def apply_due_out_of_service_task(schema_name: str) -> int:
+    # A tenant task that arrived without its schema would run in public: refuse (DESIGN.md).
+    if connection.schema_name != schema_name:
+        raise RuntimeError(f"expected schema {schema_name!r}, running in {connection.schema_name!r}")
+    from contacts.services import apply_due_out_of_service
+
+    return apply_due_out_of_service()
+
+
+@app.task(name="contacts.dispatch_due_out_of_service")
+def dispatch_due_out_of_service_task() -> int:
+    """Beat entry point (public schema): one apply task per active contractant."""
+    from tenants.models import Contractant
+
+    schemas = list(Contractant.objects.filter(is_active=True).values_list("schema_name", flat=True))
+    for schema_name in schemas:
+        apply_due_out_of_service_task.apply_async(args=[schema_name], _schema_name=schema_name)
+    return len(schemas)

@@ -1,0 +1,320 @@
+"""Staff pages for contacts: list, create with duplicate check, detail, links, attributes,
+merge and out-of-service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contacts import services
+from contacts.access import get_attribute_for_staff, get_contact_for_staff, get_contact_link_for_staff
+from contacts.forms import (
+    AttributeDefinitionForm,
+    AttributeValuesForm,
+    ContactFilterForm,
+    ContactForm,
+    ContactLinkForm,
+    OutOfServiceForm,
+)
+from contacts.history import contact_history
+from contacts.models import Contact
+from contacts.selectors import attribute_definitions, contact_list, contact_search, reported_tasks
+from relations.access import get_relation_for_staff
+from tenants.access import staff_required
+from tenants.ui import error_text, paginate, query_without_page
+
+
+@staff_required
+def contact_index(request):
+    form = ContactFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    contacts = contact_list(query=filters.get("q", ""), status=filters.get("status", ""), kind=filters.get("kind", ""))
+    page = paginate(request, contacts)
+    template = "contacts/list.html#results" if request.htmx else "contacts/list.html"
+    return render(request, template, {"form": form, "page": page, "query_string": query_without_page(request)})
+
+
+def _relation_from(request):
+    value = request.POST.get("relation") or request.GET.get("relation")
+    return get_relation_for_staff(request, int(value)) if value and value.isdigit() else None
+
+
+@staff_required
+def contact_create(request):
+    relation = _relation_from(request)
+    form = ContactForm(request.POST or None)
+    existing = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = services.create_contact(actor=request.user, relation=relation, **form.cleaned_data)
+        except services.DuplicateContactError as exc:
+            existing = exc.existing
+            form.add_error("email", exc.messages[0])
+        except ValidationError as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            messages.success(request, _("Contact %(name)s created.") % {"name": contact.full_name})
+            return redirect("contacts:detail", pk=contact.pk)
+    return render(request, "contacts/form.html", {"form": form, "relation": relation, "existing": existing})
+
+
+@staff_required
+def contact_duplicates(request):
+    """htmx, as the user types: existing contacts with this e-mail or a similar name."""
+    email = request.GET.get("email", "")
+    name = " ".join(filter(None, [request.GET.get("first_name", ""), request.GET.get("last_name", "")]))
+    duplicates = services.find_duplicates(email=email, name=name) if (email.strip() or name.strip()) else []
+    normalized = services.normalize_email(email)
+    return render(
+        request,
+        "contacts/_duplicates.html",
+        {"duplicates": duplicates, "same_email": normalized, "relation": _relation_from(request)},
+    )
+
+
+@staff_required
+def contact_picker(request):
+    exclude = request.GET.get("exclude", "")
+    results = contact_search(query=request.GET.get("q", ""), exclude_pk=int(exclude) if exclude.isdigit() else None)
+    field_name = request.GET.get("field", "contact")
+    if field_name not in {"contact", "successor", "other"}:
+        field_name = "contact"
+    return render(
+        request,
+        "contacts/_picker_results.html",
+        {"results": results, "field_name": field_name, "query": request.GET.get("q", "")},
+    )
+
+
+@staff_required
+def contact_detail(request, pk: int):
+    contact = get_contact_for_staff(request, pk)
+    definitions = attribute_definitions()
+    values = {value.definition_id: value.value for value in contact.attribute_values.all()}
+    return render(
+        request,
+        "contacts/detail.html",
+        {
+            "contact": contact,
+            "attributes_form": AttributeValuesForm(definitions=definitions, values=values),
+            "tasks": reported_tasks(contact)[:20],
+            "history": contact_history(contact),
+        },
+    )
+
+
+@staff_required
+def contact_edit(request, pk: int):
+    contact = get_contact_for_staff(request, pk)
+    form = ContactForm(request.POST or None, instance=Contact.objects.get(pk=contact.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_contact(contact=contact, actor=request.user, data=form.cleaned_data)
+        except services.DuplicateContactError as exc:
+            form.add_error("email", exc.messages[0])
+            return render(request, "contacts/form.html", {"form": form, "contact": contact, "existing": exc.existing})
+        messages.success(request, _("Changes saved."))
+        return redirect("contacts:detail", pk=contact.pk)
+    return render(request, "contacts/form.html", {"form": form, "contact": contact})
+
+
+@staff_required
+@require_POST
+def contact_link_add(request, pk: int):
+    contact = get_contact_for_staff(request, pk)
+    relation = _relation_from(request)
+    if relation is None:
+        messages.error(request, _("Choose a relation to link."))
+    else:
+        _link(request, contact, relation)
+    return redirect("contacts:detail", pk=contact.pk)
+
+
+@staff_required
+@require_POST
+def relation_contact_add(request, relation_pk: int):
+    """The relation's Contacts tab: "Add relationship" for an existing contact."""
+    relation = get_relation_for_staff(request, relation_pk)
+    value = request.POST.get("contact", "")
+    if not value.isdigit():
+        messages.error(request, _("Choose a contact to link."))
+    else:
+        _link(request, get_contact_for_staff(request, int(value)), relation)
+    return redirect("relations:contacts", pk=relation.pk)
+
+
+def _link(request, contact, relation) -> None:
+    try:
+        services.link_contact(contact=contact, relation=relation, actor=request.user, job_title=contact.job_title)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is now linked to %(relation)s.") % {"name": contact.full_name, "relation": relation.name},
+        )
+
+
+@staff_required
+def contact_link_edit(request, pk: int, link_pk: int):
+    contact = get_contact_for_staff(request, pk)
+    link = get_contact_link_for_staff(request, contact, link_pk)
+    form = ContactLinkForm(request.POST or None, instance=type(link).objects.get(pk=link.pk))
+    if request.method == "POST" and form.is_valid():
+        services.update_link(link=link, actor=request.user, data=form.cleaned_data)
+        messages.success(request, _("Link to %(relation)s saved.") % {"relation": link.relation.name})
+        return redirect("contacts:detail", pk=contact.pk)
+    return render(request, "contacts/link_form.html", {"form": form, "contact": contact, "link": link})
+
+
+@staff_required
+@require_POST
+def contact_link_remove(request, pk: int, link_pk: int):
+    contact = get_contact_for_staff(request, pk)
+    link = get_contact_link_for_staff(request, contact, link_pk)
+    try:
+        services.unlink_contact(link=link, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("Link to %(relation)s removed.") % {"relation": link.relation.name})
+    if request.POST.get("from") == "relation":
+        return redirect("relations:contacts", pk=link.relation_id)
+    return redirect("contacts:detail", pk=contact.pk)
+
+
+@staff_required
+@require_POST
+def contact_attributes(request, pk: int):
+    contact = get_contact_for_staff(request, pk)
+    definitions = attribute_definitions()
+    form = AttributeValuesForm(request.POST, definitions=definitions, values={})
+    if form.is_valid():
+        services.set_attribute_values(contact=contact, values=form.values(), actor=request.user)
+        messages.success(request, _("Attributes saved."))
+        return redirect("contacts:detail", pk=contact.pk)
+    messages.error(request, _("Some attributes are not valid; nothing was saved."))
+    return render(
+        request,
+        "contacts/detail.html",
+        {
+            "contact": contact,
+            "attributes_form": form,
+            "tasks": reported_tasks(contact)[:20],
+            "history": contact_history(contact),
+        },
+        status=400,
+    )
+
+
+@staff_required
+def contact_merge(request, pk: int):
+    contact = get_contact_for_staff(request, pk)
+    other_pk = request.POST.get("other") or request.GET.get("other") or ""
+    other = get_contact_for_staff(request, int(other_pk)) if other_pk.isdigit() else None
+    if request.method == "POST" and other is not None:
+        try:
+            record = services.merge_contacts(survivor=contact, duplicate=other, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(
+                request,
+                _("%(other)s was merged into %(name)s.")
+                % {"other": record.merged_snapshot["name"], "name": contact.full_name},
+            )
+            return redirect("contacts:detail", pk=contact.pk)
+    return render(request, "contacts/merge.html", {"contact": contact, "other": other})
+
+
+@staff_required
+def contact_out_of_service(request, pk: int):
+    contact = get_contact_for_staff(request, pk)
+    form = OutOfServiceForm(request.POST or request.GET or None)
+    plan = None
+    if form.is_bound and form.is_valid():
+        try:
+            plan = services.out_of_service_plan(
+                contact=contact,
+                successor=form.cleaned_data["successor"],
+                effective_date=form.cleaned_data["effective_date"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            if request.method == "POST" and request.POST.get("confirm") == "1":
+                services.mark_out_of_service(
+                    contact=contact, successor=plan.successor, effective_date=plan.effective_date, actor=request.user
+                )
+                if plan.is_immediate:
+                    messages.success(
+                        request,
+                        _("%(name)s is out of service; %(successor)s took over %(count)d open task(s).")
+                        % {"name": contact.full_name, "successor": plan.successor.full_name, "count": len(plan.tasks)},
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("%(name)s goes out of service on %(date)s; %(successor)s takes over then.")
+                        % {
+                            "name": contact.full_name,
+                            "date": plan.effective_date.strftime("%d-%m-%Y"),
+                            "successor": plan.successor.full_name,
+                        },
+                    )
+                return redirect("contacts:detail", pk=contact.pk)
+    return render(request, "contacts/out_of_service.html", {"contact": contact, "form": form, "plan": plan})
+
+
+@staff_required
+@require_POST
+def contact_out_of_service_cancel(request, pk: int):
+    contact = get_contact_for_staff(request, pk)
+    try:
+        services.cancel_out_of_service(contact=contact, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("The scheduled out-of-service was cancelled."))
+    return redirect("contacts:detail", pk=contact.pk)
+
+
+@staff_required
+def attribute_index(request):
+    form = AttributeDefinitionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.attribute_define(
+                actor=request.user,
+                name=data["name"],
+                type=data["type"],
+                choices=data["choices"],
+                visible_in_portal=data["visible_in_portal"],
+                editable_in_portal=data["editable_in_portal"],
+                position=data["position"] or 0,
+            )
+        except ValidationError as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            messages.success(request, _("Attribute %(name)s added.") % {"name": data["name"]})
+            return redirect("contacts:attributes")
+    return render(request, "contacts/attributes.html", {"form": form, "definitions": attribute_definitions()})
+
+
+@staff_required
+def attribute_edit(request, pk: int):
+    definition = get_attribute_for_staff(request, pk)
+    form = AttributeDefinitionForm(request.POST or None, instance=type(definition).objects.get(pk=definition.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attribute_update(definition=definition, actor=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            messages.success(request, _("Attribute %(name)s saved.") % {"name": definition.name})
+            return redirect("contacts:attributes")
+    return render(request, "contacts/attribute_form.html", {"form": form, "definition": definition})
