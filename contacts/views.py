@@ -102,6 +102,7 @@ def contact_detail(request, pk: int):
             "attributes_form": AttributeValuesForm(definitions=definitions, values=values),
             "tasks": reported_tasks(contact)[:20],
             "history": contact_history(contact),
+            "merges": contact.merges.select_related("actor"),
         },
     )
 

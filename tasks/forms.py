@@ -42,7 +42,16 @@ class TaskForm(forms.ModelForm):
 
     class Meta:
         model = Task
-        fields = ["subject", "description", "priority", "assignee"]
+        fields = ["subject", "description", "priority", "assignee", "reporter"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from contacts.models import Contact
+
+        self.fields["reporter"].queryset = Contact.objects.filter(status=Contact.Status.ACTIVE).order_by(
+            "last_name", "first_name"
+        )
 
 
 class StatusForm(forms.Form):

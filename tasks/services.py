@@ -21,10 +21,11 @@ def task_create(
     description: str = "",
     priority: int = Task.Priority.NORMAL,
     assignee=None,
+    reporter=None,
     relations: Iterable[Relation] = (),
 ) -> Task:
     with transaction.atomic():
-        task = Task(subject=subject, description=description, priority=priority, assignee=assignee)
+        task = Task(subject=subject, description=description, priority=priority, assignee=assignee, reporter=reporter)
         task.full_clean()
         task._history_user = actor
         task.save()
@@ -37,7 +38,7 @@ def task_create(
 
 def task_update(*, task: Task, actor, data: dict) -> Task:
     """Change subject, description, priority or assignee."""
-    allowed = {"subject", "description", "priority", "assignee"}
+    allowed = {"subject", "description", "priority", "assignee", "reporter"}
     changed = [name for name in data if name in allowed and getattr(task, name) != data[name]]
     if not changed:
         return task

@@ -53,6 +53,7 @@ def task_create(request):
             description=data["description"],
             priority=data["priority"],
             assignee=data["assignee"],
+            reporter=data["reporter"],
             relations=[data["relation"]] if data["relation"] else [],
         )
         messages.success(request, _("Task #%(number)s created.") % {"number": task.pk})
