@@ -44,6 +44,20 @@ class Contact(models.Model):
         related_name="predecessors",
         verbose_name=_("successor"),
     )
+    class NotifyScope(models.TextChoices):
+        OWN = "own", _("Only my own tickets")
+        ALL = "all", _("All tickets of the organisation")
+
+    class NotifyTrigger(models.TextChoices):
+        EVERY_CHANGE = "every_change", _("Every status change")
+        ON_CLOSE = "on_close", _("Only when closed")
+
+    notify_scope = models.CharField(
+        _("notify about"), max_length=5, choices=NotifyScope.choices, default=NotifyScope.OWN
+    )
+    notify_trigger = models.CharField(
+        _("notify when"), max_length=15, choices=NotifyTrigger.choices, default=NotifyTrigger.EVERY_CHANGE
+    )
     out_of_service_on = models.DateField(_("out of service from"), null=True, blank=True)
     out_of_service_applied_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -105,6 +119,10 @@ class ContactLink(models.Model):
     )
     sync_client_online = models.BooleanField(_("sync with Client Online"), default=False)
     from_date = models.DateField(_("from"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

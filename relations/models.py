@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -18,6 +20,8 @@ class Relation(models.Model):
         COMPANY = "company", _("Company")
         PERSON = "person", _("Person")
 
+    # Public id for portal URLs: integer ids would leak counts and invite guessing.
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMPANY)
     customer_number = models.CharField(
         _("customer number"),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +25,7 @@ class Task(models.Model):
 
     OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING)
 
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     subject = models.CharField(_("subject"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
