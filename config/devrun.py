@@ -99,7 +99,7 @@ def main() -> int:
 
 
 def print_banner(port: str) -> None:
-    from tenants.demo import DEMO_CONTRACTANTS, DEMO_PASSWORD, PLATFORM_ADMIN
+    from tenants.demo import DEMO_CONTRACTANTS, DEMO_PASSWORD, PLATFORM_ADMIN, PORTAL_ACCOUNTANT, PORTAL_ADMIN
 
     base = os.environ.get("BASE_DOMAIN", "localhost")
     lines = [
@@ -116,7 +116,16 @@ def print_banner(port: str) -> None:
         host = f"{demo.schema_name.replace('_', '-')}.{base}"
         lines.append(f"    {demo.name:<36} http://{host}:{port}/")
         lines.append(f"      login: {demo.staff_email} / {DEMO_PASSWORD}")
-    lines += ["=" * 72, ""]
+    supplier = next(demo for demo in DEMO_CONTRACTANTS if demo.is_supplier)
+    portal = f"http://{supplier.schema_name.replace('_', '-')}.{base}:{port}/portal/"
+    lines += [
+        "",
+        f"  Customer portal: {portal}",
+        f"      accountant in three organisations: {PORTAL_ACCOUNTANT} / {DEMO_PASSWORD}",
+        f"      organisation admin (a request waits): {PORTAL_ADMIN} / {DEMO_PASSWORD}",
+        "=" * 72,
+        "",
+    ]
     print("\n".join(lines), flush=True)
 
 

@@ -113,6 +113,9 @@ def seed_supplier_demo(*, actor_email: str, customers: dict, task_count: int = 3
     if not Contact.objects.exists():
         _seed_contacts(actor=actor)
         seeded = True
+    if not Contact.objects.filter(user__isnull=False).exists():
+        _seed_portal(actor=actor)
+        seeded = True
     return seeded
 
 
@@ -233,3 +236,22 @@ def _seed_contacts(*, actor) -> None:
         relation_ids = [link.relation_id for link in contact.links.all()]
         tasks = Task.objects.filter(links__relation_id__in=relation_ids, reporter__isnull=True).order_by("pk")[:15]
         Task.objects.filter(pk__in=[task.pk for task in tasks]).update(reporter=contact)
+
+
+def _seed_portal(*, actor) -> None:
+    """Portal logins (issue: portal). Passwords: tenants.demo.DEMO_PASSWORD."""
+    from portal.services import grant_portal_login
+    from tenants.demo import DEMO_PASSWORD, PORTAL_ACCOUNTANT, PORTAL_ADMIN
+
+    relations = {relation.customer_number: relation for relation in Relation.objects.all()}
+    karin = create_contact(
+        actor=actor, first_name="Karin", last_name="Jansen", email=PORTAL_ACCOUNTANT, job_title="Boekhouder"
+    )
+    for number, access in [("K1001", "all"), ("K1003", "own"), ("K1006", "none")]:
+        link_contact(
+            contact=karin, relation=relations[number], actor=actor, job_title="Boekhouder", support_access=access
+        )
+    lotte = create_contact(actor=actor, first_name="Lotte", last_name="Mulder", email="lotte@mulder-advies.nl")
+    link_contact(contact=lotte, relation=relations["K1001"], actor=actor, status="requested")
+    for contact in Contact.objects.filter(username__in=[PORTAL_ACCOUNTANT, PORTAL_ADMIN, "jan@devries-prive.nl"]):
+        grant_portal_login(contact=contact, password=DEMO_PASSWORD)

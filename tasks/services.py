@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relations.models import Relation
 from tasks.bulk_history import execute_with_history
 from tasks.models import Task, TaskComment, TaskLink
+from tasks.tasks import notify_status_change_task
 
 
 def task_create(
@@ -61,6 +62,10 @@ def task_change_status(*, task: Task, status: str, actor) -> Task:
         task.closed_at = timezone.now() if status == Task.Status.CLOSED else None
         task._history_user = actor
         task.save(update_fields=["status", "closed_at", "updated_at"])
+        change_id = task.history.order_by("-history_id").values_list("history_id", flat=True).first()
+        schema_name = connection.schema_name
+        # E-mails go out after commit, from the worker, once per change (tasks/notifications.py).
+        transaction.on_commit(lambda: notify_status_change_task.delay(schema_name, task.pk, change_id), robust=True)
     return task
 
 

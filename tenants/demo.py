@@ -4,6 +4,9 @@ from dataclasses import dataclass
 
 DEMO_PASSWORD = "Welkom-demo-2026"
 PLATFORM_ADMIN = ("admin", "admin@platform.localhost")
+# Portal logins in the supplier's environment (seeded by relations/demo.py).
+PORTAL_ACCOUNTANT = "karin@boekhoudkantoor-jansen.nl"
+PORTAL_ADMIN = "anna@bakkerijjansen.nl"
 
 
 @dataclass(frozen=True)

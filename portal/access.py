@@ -1,0 +1,103 @@
+"""The portal's choke point: who may see which organisation, contact and task.
+
+Every portal view starts with one of these helpers. A missing object and one the user may
+not see give the same 404, so ids of other organisations reveal nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from contacts.models import Contact, ContactLink
+from tasks.models import Task
+
+
+def portal_contact(user) -> Contact | None:
+    """The active contact behind a portal login, or None for anyone else (staff, anonymous)."""
+    if not user.is_authenticated or user.is_staff:
+        return None
+    contact = getattr(user, "contact", None)
+    if contact is None or contact.status != Contact.Status.ACTIVE:
+        return None
+    return contact
+
+
+def portal_required(view):
+    """A logged-in portal user with an active contact; staff-only accounts are refused."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('portal:login')}?next={request.get_full_path()}")
+        contact = portal_contact(request.user)
+        if contact is None:
+            raise PermissionDenied
+        request.contact = contact
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _uuid_or_404(value) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise Http404 from None
+
+
+def get_membership_for_portal_user(request, org_code) -> ContactLink:
+    """The user's approved membership of the organisation named in the URL."""
+    link = (
+        ContactLink.objects.select_related("relation")
+        .filter(
+            contact=request.contact,
+            relation__code=_uuid_or_404(org_code),
+            status=ContactLink.PortalStatus.APPROVED,
+            relation__is_active=True,
+        )
+        .first()
+    )
+    if link is None:
+        raise Http404
+    return link
+
+
+def get_org_contact_for_portal_user(request, membership: ContactLink, contact_code) -> Contact:
+    """Admins may open every contact of the organisation; others only themselves."""
+    code = _uuid_or_404(contact_code)
+    if not membership.is_admin:
+        if request.contact.code != code:
+            raise Http404
+        return request.contact
+    contact = Contact.objects.filter(code=code, links__relation=membership.relation).first()
+    if contact is None:
+        raise Http404
+    return contact
+
+
+def visible_tasks(membership: ContactLink):
+    """Tasks of the organisation this membership's support access allows."""
+    if membership.support_access == ContactLink.SupportAccess.ALL:
+        return Task.objects.filter(links__relation=membership.relation)
+    if membership.support_access == ContactLink.SupportAccess.OWN:
+        return Task.objects.filter(Q(links__relation=membership.relation) & Q(reporter=membership.contact))
+    return Task.objects.none()
+
+
+def get_task_for_portal_user(request, membership: ContactLink, task_code) -> Task:
+    task = visible_tasks(membership).filter(code=_uuid_or_404(task_code)).first()
+    if task is None:
+        raise Http404
+    return task
+
+
+def require_admin(membership: ContactLink) -> None:
+    if not membership.is_admin:
+        raise Http404

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.portal_login, name="login"),
+    path("logout/", views.portal_logout, name="logout"),
+    path("access/", views.access_request, name="access"),
+    path("access/<uidb64>/<token>/", views.AccessConfirmView.as_view(), name="access_confirm"),
+    path("switch/", views.switch_organisation, name="switch"),
+    path("organisations/add/", views.add_organisation, name="add_organisation"),
+    path("requests/", views.my_requests, name="requests"),
+    path("o/<org>/", views.organisation, name="organisation"),
+    path("o/<org>/contacts/", views.contacts, name="contacts"),
+    path("o/<org>/contacts/new/", views.contact_add, name="contact_add"),
+    path("o/<org>/contacts/<contact>/", views.contact_detail, name="contact"),
+    path("o/<org>/members/", views.members, name="members"),
+    path("o/<org>/members/<link_id>/decide/", views.member_decide, name="member_decide"),
+    path("o/<org>/members/<link_id>/access/", views.member_access, name="member_access"),
+    path("o/<org>/tasks/", views.task_list, name="tasks"),
+    path("o/<org>/tasks/new/", views.task_new, name="task_new"),
+    path("o/<org>/tasks/<task>/", views.task_detail, name="task"),
+]

@@ -1,0 +1,422 @@
+"""The customer self-service portal: access helper → form → service → render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contacts.models import AttributeDefinition, Contact, ContactLink
+from contacts.services import DuplicateContactError, set_attribute_values
+from portal import services
+from portal.access import (
+    get_membership_for_portal_user,
+    get_org_contact_for_portal_user,
+    get_task_for_portal_user,
+    portal_contact,
+    portal_required,
+    require_admin,
+    visible_tasks,
+)
+from portal.forms import (
+    AccessRequestForm,
+    AddressForm,
+    DecisionForm,
+    MemberAccessForm,
+    MembershipRequestForm,
+    NotificationForm,
+    OrganisationContactForm,
+    PortalCommentForm,
+    PortalLoginForm,
+    PortalTaskForm,
+    TaskFilterForm,
+)
+from portal.selectors import memberships, organisation_members, pending_requests_of
+from tasks.services import task_add_comment, task_create
+from tenants.ui import error_text, paginate, query_without_page
+
+
+def _render(request, template, context, membership=None, status=200):
+    context = {
+        "membership": membership,
+        "org": membership.relation if membership else None,
+        "memberships": memberships(request.contact),
+        **context,
+    }
+    return render(request, template, context, status=status)
+
+
+def portal_login(request):
+    form = PortalLoginForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request, username=form.cleaned_data["username"].strip().lower(), password=form.cleaned_data["password"]
+        )
+        if user is not None and portal_contact(user) is not None:
+            login(request, user)
+            next_url = request.POST.get("next", "")
+            if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}) and next_url.startswith(
+                "/portal/"
+            ):
+                return redirect(next_url)
+            return redirect("portal:home")
+        error = _("E-mail address or password is incorrect, or this account has no portal access.")
+    return render(request, "portal/login.html", {"form": form, "error": error, "next": request.GET.get("next", "")})
+
+
+@require_POST
+def portal_logout(request):
+    logout(request)
+    return redirect("portal:login")
+
+
+def access_request(request):
+    """First access or a forgotten password: an e-mailed one-time link."""
+    form = AccessRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.send_access_link(email=form.cleaned_data["email"], base_url=request.build_absolute_uri("/")[:-1])
+        messages.success(
+            request,
+            _("If this address belongs to a portal user, we have sent a link to set a password. It works once."),
+        )
+        return redirect("portal:login")
+    return render(request, "portal/access_request.html", {"form": form})
+
+
+class AccessConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "portal/access_confirm.html"
+    success_url = reverse_lazy("portal:login")
+    post_reset_login = False
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your password is set. You can log in now."))
+        return super().form_valid(form)
+
+
+@portal_required
+def home(request):
+    first = memberships(request.contact).first()
+    if first is None:
+        return redirect("portal:add_organisation")
+    return redirect("portal:organisation", org=first.relation.code)
+
+
+@portal_required
+def switch_organisation(request):
+    """The header's organisation switcher (works without JavaScript too)."""
+    membership = get_membership_for_portal_user(request, request.GET.get("org", ""))
+    return redirect("portal:organisation", org=membership.relation.code)
+
+
+@portal_required
+def organisation(request, org):
+    membership = get_membership_for_portal_user(request, org)
+    form = AddressForm(request.POST or None, instance=type(membership.relation).objects.get(pk=membership.relation_id))
+    if request.method == "POST":
+        require_admin(membership)
+        if form.is_valid():
+            try:
+                services.update_organisation_address(membership=membership, data=form.cleaned_data, actor=request.user)
+            except ValidationError as exc:
+                form.add_error(None, error_text(exc))
+            else:
+                messages.success(request, _("The postal address is saved."))
+                return redirect("portal:organisation", org=org)
+    template = "portal/organisation.html#address" if request.htmx else "portal/organisation.html"
+    return _render(request, template, {"form": form}, membership, status=400 if form.errors else 200)
+
+
+@portal_required
+def contacts(request, org):
+    membership = get_membership_for_portal_user(request, org)
+    if membership.is_admin:
+        people = Contact.objects.filter(links__relation=membership.relation).order_by("last_name", "first_name")
+    else:
+        people = Contact.objects.filter(pk=request.contact.pk)
+    return _render(request, "portal/contacts.html", {"people": people}, membership)
+
+
+@portal_required
+def contact_add(request, org):
+    membership = get_membership_for_portal_user(request, org)
+    require_admin(membership)
+    form = OrganisationContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {**form.cleaned_data, "phone": form.cleaned_data["phone"] or ""}
+        try:
+            contact, created = services.add_organisation_contact(membership=membership, data=data, actor=request.user)
+        except DuplicateContactError as exc:
+            form.add_error("email", exc.messages[0])
+        except ValidationError as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            if created:
+                messages.success(request, _("%(name)s is added.") % {"name": contact.full_name})
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s already had this e-mail address and is now linked to your organisation.")
+                    % {"name": contact.full_name},
+                )
+            return redirect("portal:contact", org=org, contact=contact.code)
+    return _render(request, "portal/contact_add.html", {"form": form}, membership)
+
+
+def _attribute_rows(contact):
+    values = {value.definition_id: value.value for value in contact.attribute_values.all()}
+    return [
+        {"definition": definition, "value": values.get(definition.pk, "")}
+        for definition in AttributeDefinition.objects.filter(visible_in_portal=True).order_by("position", "name")
+    ]
+
+
+@portal_required
+def contact_detail(request, org, contact):
+    membership = get_membership_for_portal_user(request, org)
+    person = get_org_contact_for_portal_user(request, membership, contact)
+    details = OrganisationContactForm(
+        request.POST if request.POST.get("section") == "details" else None,
+        initial={
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "email": person.email,
+            "phone": person.phone,
+        },
+    )
+    notify = NotificationForm(
+        request.POST if request.POST.get("section") == "notify" else None,
+        initial={"notify_scope": person.notify_scope, "notify_trigger": person.notify_trigger},
+    )
+    attribute_error = None
+    if request.method == "POST":
+        section = request.POST.get("section")
+        try:
+            if section == "details" and details.is_valid():
+                data = {**details.cleaned_data, "phone": details.cleaned_data["phone"] or ""}
+                services.update_organisation_contact(
+                    membership=membership, contact=person, data=data, actor=request.user
+                )
+            elif section == "notify" and notify.is_valid():
+                services.set_notification_preference(
+                    membership=membership,
+                    contact=person,
+                    scope=notify.cleaned_data["notify_scope"],
+                    trigger=notify.cleaned_data["notify_trigger"],
+                    actor=request.user,
+                )
+            elif section == "attributes":
+                posted = {
+                    key.removeprefix("attr_"): value for key, value in request.POST.items() if key.startswith("attr_")
+                }
+                # The service refuses hidden and read-only attributes, whatever the form showed.
+                set_attribute_values(
+                    contact=person,
+                    values={int(k): v for k, v in posted.items() if k.isdigit()},
+                    actor=request.user,
+                    via_portal=True,
+                )
+            else:
+                raise ValidationError(_("Check the fields marked below."))
+        except DuplicateContactError as exc:
+            details.add_error("email", exc.messages[0])
+        except ValidationError as exc:
+            if section == "attributes":
+                attribute_error = error_text(exc)
+            elif section == "notify":
+                notify.add_error(None, error_text(exc))
+            else:
+                details.add_error(None, error_text(exc))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("portal:contact", org=org, contact=person.code)
+    failed = bool(details.errors or notify.errors or attribute_error)
+    return _render(
+        request,
+        "portal/contact_detail.html",
+        {
+            "person": person,
+            "details": details,
+            "notify": notify,
+            "attributes": _attribute_rows(person),
+            "attribute_error": attribute_error,
+        },
+        membership,
+        status=400 if failed else 200,
+    )
+
+
+@portal_required
+def add_organisation(request):
+    form = MembershipRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = services.request_membership(
+                contact=request.contact,
+                customer_number=form.cleaned_data["customer_number"],
+                coc_number=form.cleaned_data["coc_number"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            if link.status == ContactLink.PortalStatus.APPROVED:
+                messages.success(
+                    request, _("You are now the administrator of %(name)s.") % {"name": link.relation.name}
+                )
+                return redirect("portal:organisation", org=link.relation.code)
+            messages.success(
+                request,
+                _("Your request to join %(name)s was sent to its administrators.") % {"name": link.relation.name},
+            )
+            return redirect("portal:requests")
+    return render(
+        request,
+        "portal/add_organisation.html",
+        {"form": form, "memberships": memberships(request.contact), "membership": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@portal_required
+def my_requests(request):
+    return render(
+        request,
+        "portal/requests.html",
+        {"requests": pending_requests_of(request.contact), "memberships": memberships(request.contact)},
+    )
+
+
+@portal_required
+def members(request, org):
+    membership = get_membership_for_portal_user(request, org)
+    require_admin(membership)
+    return _render(request, "portal/members.html", {"members": organisation_members(membership.relation)}, membership)
+
+
+def _member_link(membership, link_id) -> ContactLink:
+    link = (
+        ContactLink.objects.select_related("contact", "relation")
+        .filter(pk=link_id if str(link_id).isdigit() else 0, relation=membership.relation)
+        .first()
+    )
+    if link is None:
+        from django.http import Http404
+
+        raise Http404
+    return link
+
+
+@portal_required
+@require_POST
+def member_decide(request, org, link_id):
+    membership = get_membership_for_portal_user(request, org)
+    require_admin(membership)
+    link = _member_link(membership, link_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose approve or reject, and the support access."))
+    else:
+        try:
+            services.decide_membership(
+                link=link,
+                approve=form.cleaned_data["decision"] == "approve",
+                support_access=form.cleaned_data["support_access"],
+                decided_by=request.contact,
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, _("Decision saved; %(name)s gets an e-mail.") % {"name": link.contact.full_name})
+    return redirect("portal:members", org=org)
+
+
+@portal_required
+@require_POST
+def member_access(request, org, link_id):
+    membership = get_membership_for_portal_user(request, org)
+    require_admin(membership)
+    link = _member_link(membership, link_id)
+    form = MemberAccessForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_member_access(
+                link=link,
+                support_access=form.cleaned_data["support_access"],
+                is_admin=form.cleaned_data["is_admin"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, _("Access of %(name)s saved.") % {"name": link.contact.full_name})
+    else:
+        messages.error(request, _("Choose a valid support access."))
+    return redirect("portal:members", org=org)
+
+
+def _require_support_access(membership):
+    if membership.support_access == ContactLink.SupportAccess.NONE:
+        from django.http import Http404
+
+        raise Http404
+
+
+@portal_required
+def task_list(request, org):
+    membership = get_membership_for_portal_user(request, org)
+    _require_support_access(membership)
+    form = TaskFilterForm(request.GET or None)
+    tasks = visible_tasks(membership).select_related("reporter").order_by("-created_at")
+    if form.is_valid():
+        if form.cleaned_data["q"]:
+            tasks = tasks.filter(Q(subject__icontains=form.cleaned_data["q"]))
+        if form.cleaned_data["status"]:
+            tasks = tasks.filter(status=form.cleaned_data["status"])
+    page = paginate(request, tasks.distinct())
+    return _render(
+        request,
+        "portal/tasks.html",
+        {"page": page, "form": form, "query_string": query_without_page(request)},
+        membership,
+    )
+
+
+@portal_required
+def task_new(request, org):
+    membership = get_membership_for_portal_user(request, org)
+    _require_support_access(membership)
+    form = PortalTaskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        task = task_create(
+            actor=request.user,
+            subject=form.cleaned_data["subject"],
+            description=form.cleaned_data["description"],
+            reporter=request.contact,
+            relations=[membership.relation],
+        )
+        messages.success(request, _("Your ticket is registered as #%(number)s.") % {"number": task.pk})
+        return redirect("portal:task", org=org, task=task.code)
+    return _render(request, "portal/task_new.html", {"form": form}, membership)
+
+
+@portal_required
+def task_detail(request, org, task):
+    membership = get_membership_for_portal_user(request, org)
+    _require_support_access(membership)
+    task = get_task_for_portal_user(request, membership, task)
+    form = PortalCommentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        task_add_comment(task=task, body=form.cleaned_data["body"], actor=request.user)
+        messages.success(request, _("Your comment is added."))
+        return redirect("portal:task", org=org, task=task.code)
+    comments = task.comments.select_related("author")
+    return _render(request, "portal/task_detail.html", {"task": task, "form": form, "comments": comments}, membership)
