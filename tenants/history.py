@@ -21,7 +21,13 @@ class HistoryEntry:
 
 def _who(record) -> str:
     user = record.history_user
-    return (user.email or user.username) if user else str(_("system"))
+    if user is None:
+        return str(_("system"))
+    name = user.email or user.username
+    if not user.is_staff:
+        # Changes made in the customer portal are shown as such (issue: portal, NAW).
+        return str(_("portal user %(name)s")) % {"name": name}
+    return name
 
 
 def history_entries(records, label, fields: list[str], display=None) -> list[HistoryEntry]:
