@@ -20,6 +20,7 @@ class RelationForm(forms.ModelForm):
             "city",
             "country",
             "is_active",
+            "sync_client_online",
         ]
 
 

@@ -41,6 +41,7 @@ class Relation(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=2, default="NL", help_text=_("ISO code, e.g. NL or BE."))
     is_active = models.BooleanField(_("active"), default=True)
+    sync_client_online = models.BooleanField(_("sync with Client Online"), default=False)
     # For a person-relation (klant-persoon): the contact who *is* this person, so private and
     # business data belong to one contact and one login (seed 003).
     person = models.OneToOneField(

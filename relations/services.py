@@ -26,6 +26,7 @@ RELATION_FIELDS = [
     "city",
     "country",
     "is_active",
+    "sync_client_online",
 ]
 
 

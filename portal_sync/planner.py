@@ -1,0 +1,72 @@
+"""From the remote state to the desired one in a safe order (seed 003).
+
+Creates go top-down (client, user, membership), removals bottom-up (membership, user,
+client), updates anywhere. A user present on both sides is never deleted: Client Online
+e-mails fresh credentials on every user creation, and deleting then re-creating a person
+who still needs a login is exactly the bug the seed warns about. New memberships are added
+before old ones are removed, so a person who moves between clients never has none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from portal_sync.state import Attributes, State
+
+ORDER = [
+    "create_client",
+    "create_user",
+    "add_membership",
+    "update_client",
+    "update_user",
+    "remove_membership",
+    "delete_user",
+    "delete_client",
+]
+
+
+@dataclass(frozen=True)
+class Operation:
+    kind: str
+    key: tuple[str, ...]
+    data: Attributes = ()
+
+    @property
+    def idempotency_key(self) -> str:
+        """Same operation on the same data: same key, so a retried push is applied once."""
+        payload = ",".join(f"{k}={v}" for k, v in self.data)
+        return f"{self.kind}:{'/'.join(self.key)}:{payload}"
+
+    def depends_on(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Operations this one needs to have succeeded first (for partial failures)."""
+        if self.kind == "add_membership":
+            user, client = self.key
+            return [("create_user", (user,)), ("create_client", (client,))]
+        if self.kind == "delete_user":
+            return [("remove_membership", self.key)]
+        if self.kind == "delete_client":
+            return [("remove_membership", self.key)]
+        return []
+
+
+def plan(remote: State, desired: State) -> list[Operation]:
+    operations: list[Operation] = []
+    for key in sorted(desired.clients.keys() - remote.clients.keys()):
+        operations.append(Operation("create_client", (key,), desired.clients[key]))
+    for key in sorted(desired.users.keys() - remote.users.keys()):
+        operations.append(Operation("create_user", (key,), desired.users[key]))
+    for user, client in sorted(desired.memberships - remote.memberships):
+        operations.append(Operation("add_membership", (user, client)))
+    for key in sorted(desired.clients.keys() & remote.clients.keys()):
+        if desired.clients[key] != remote.clients[key]:
+            operations.append(Operation("update_client", (key,), desired.clients[key]))
+    for key in sorted(desired.users.keys() & remote.users.keys()):
+        if desired.users[key] != remote.users[key]:
+            operations.append(Operation("update_user", (key,), desired.users[key]))
+    for user, client in sorted(remote.memberships - desired.memberships):
+        operations.append(Operation("remove_membership", (user, client)))
+    for key in sorted(remote.users.keys() - desired.users.keys()):
+        operations.append(Operation("delete_user", (key,)))
+    for key in sorted(remote.clients.keys() - desired.clients.keys()):
+        operations.append(Operation("delete_client", (key,)))
+    return operations
