@@ -41,6 +41,7 @@ def main() -> int:
 
     processes = {
         "web": subprocess.Popen([PYTHON, "manage.py", "runserver", f"0.0.0.0:{port}"], cwd=BASE_DIR, env=env),
+        "client-online": subprocess.Popen([PYTHON, "-m", "portal_sync.mock.server"], cwd=BASE_DIR, env=env),
         "worker": subprocess.Popen(
             [
                 PYTHON,
@@ -119,6 +120,8 @@ def print_banner(port: str) -> None:
     supplier = next(demo for demo in DEMO_CONTRACTANTS if demo.is_supplier)
     portal = f"http://{supplier.schema_name.replace('_', '-')}.{base}:{port}/portal/"
     lines += [
+        "",
+        "  Mock Client Online (inspection): http://127.0.0.1:8765/",
         "",
         f"  Customer portal: {portal}",
         f"      accountant in three organisations: {PORTAL_ACCOUNTANT} / {DEMO_PASSWORD}",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.env import database_from_url, env_bool, env_int, env_list, env_str
@@ -249,12 +250,21 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Scheduled "out of service" dates take effect within the hour; applying is idempotent.
     "apply-due-out-of-service": {"task": "contacts.dispatch_due_out_of_service", "schedule": 15 * 60},
+    # The outbox relay: syncs whose immediate queueing was lost still happen.
+    "relay-sync-outbox": {"task": "portal_sync.relay_outbox", "schedule": 30},
+    "nightly-reconciliation": {"task": "portal_sync.reconcile_all", "schedule": crontab(hour=3, minute=15)},
 }
+
+# --- Client Online (mock in development: python -m portal_sync.mock.server) ---
+CLIENT_ONLINE_URL = env_str("CLIENT_ONLINE_URL", "http://127.0.0.1:8765").rstrip("/")
+CLIENT_ONLINE_TIMEOUT = float(env_str("CLIENT_ONLINE_TIMEOUT", "5"))
+# Queue a sync right after each committed change; unit tests drive syncs explicitly.
+CLIENT_ONLINE_SYNC_ON_COMMIT = env_bool("CLIENT_ONLINE_SYNC_ON_COMMIT", default=ENVIRONMENT != "test")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
 }

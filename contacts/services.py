@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts.models import AttributeDefinition, AttributeValue, Contact, ContactLink, MergeRecord
+from portal_sync.outbox import record_change
 from relations.models import Relation
 from tasks.bulk_history import execute_with_history
 from tasks.models import Task
@@ -97,6 +98,7 @@ def create_contact(
             contact.full_clean()
             contact._history_user = actor
             contact.save()
+            record_change()
             if relation is not None:
                 link_contact(contact=contact, relation=relation, actor=actor, **(link or {}))
     except IntegrityError:
@@ -129,6 +131,7 @@ def update_contact(*, contact: Contact, actor, data: dict) -> Contact:
             contact.user.username = contact.username
             contact.user.email = contact.email
             contact.user.save(update_fields=["username", "email"])
+        record_change()
     return contact
 
 
@@ -148,6 +151,7 @@ def link_contact(*, contact: Contact, relation: Relation, actor, **fields) -> Co
             link.full_clean()
             link._history_user = actor
             link.save()
+            record_change()
     except IntegrityError:
         raise ValidationError(
             _("%(name)s is already linked to %(relation)s.") % {"name": contact.full_name, "relation": relation.name}
@@ -165,6 +169,7 @@ def update_link(*, link: ContactLink, actor, data: dict) -> ContactLink:
         link.full_clean()
         link._history_user = actor
         link.save(update_fields=changed)
+        record_change()
     return link
 
 
@@ -177,6 +182,7 @@ def unlink_contact(*, link: ContactLink, actor) -> None:
     with transaction.atomic():
         link._history_user = actor
         link.delete()
+        record_change()
 
 
 # --- Person-relations -------------------------------------------------------------------
@@ -207,6 +213,7 @@ def create_person_relation(
         relation.person = contact
         relation._history_user = actor
         relation.save(update_fields=["person"])
+        record_change()
         if not ContactLink.objects.filter(contact=contact, relation=relation).exists():
             link_contact(contact=contact, relation=relation, actor=actor, is_admin=True)
     return relation
@@ -404,6 +411,7 @@ def merge_contacts(*, survivor: Contact, duplicate: Contact, actor) -> MergeReco
             duplicate.user.save(update_fields=["is_active"])
         duplicate._history_user = actor
         duplicate.delete()
+        record_change()
     return record
 
 
@@ -495,6 +503,8 @@ def _apply_out_of_service(*, contact: Contact, actor) -> None:
     contact.out_of_service_applied_at = timezone.now()
     contact._history_user = actor
     contact.save(update_fields=["status", "out_of_service_applied_at", "updated_at"])
+    # Its Client Online user goes, in safe order, with the next sync (DESIGN.md rule 5).
+    record_change()
 
 
 def apply_due_out_of_service(*, today: datetime.date | None = None) -> int:

@@ -9,6 +9,7 @@ before old ones are removed, so a person who moves between clients never has non
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from portal_sync.state import Attributes, State
@@ -31,11 +32,12 @@ class Operation:
     key: tuple[str, ...]
     data: Attributes = ()
 
-    @property
-    def idempotency_key(self) -> str:
-        """Same operation on the same data: same key, so a retried push is applied once."""
-        payload = ",".join(f"{k}={v}" for k, v in self.data)
-        return f"{self.kind}:{'/'.join(self.key)}:{payload}"
+    def idempotency_key(self, run_id: int | str = "") -> str:
+        """Same operation, data and run: same key, so a retried request is applied once. A later
+        run that needs the same operation again (say, a re-created client) gets a new key."""
+        payload = repr((self.kind, self.key, self.data, run_id)).encode()
+        # A digest: HTTP headers carry ASCII only, and names do not have to be.
+        return f"{self.kind}-{hashlib.sha256(payload).hexdigest()[:32]}"
 
     def depends_on(self) -> list[tuple[str, tuple[str, ...]]]:
         """Operations this one needs to have succeeded first (for partial failures)."""

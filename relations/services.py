@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from portal_sync.outbox import record_change
 from relations.models import Relation, RelinkRecord
 from subscriptions.models import Subscription, TechnicalSetup
 from subscriptions.services import _create_binding, _delete_binding
@@ -36,6 +37,7 @@ def relation_create(*, actor, **data) -> Relation:
         relation.full_clean()
         relation._history_user = actor
         relation.save()
+        record_change()
     return relation
 
 
@@ -53,6 +55,7 @@ def relation_update(*, relation: Relation, actor, data: dict) -> Relation:
             ContractantBinding.objects.filter(holder=current_contractant(), relation_id=relation.pk).update(
                 relation_name=relation.name
             )
+        record_change()
     return relation
 
 

@@ -79,3 +79,20 @@ def current_contractant() -> Contractant:
     if isinstance(tenant, Contractant):
         return tenant
     return Contractant.objects.get(schema_name=connection.schema_name)
+
+
+class SyncOutbox(models.Model):
+    """ "Contractant X changed" (Client Online sync), committed with the change itself.
+
+    One table in the public schema, so one relay finds all pending work; the sync of a
+    contractant removes the rows that were there when it started (DESIGN.md, Delivery).
+    """
+
+    contractant = models.ForeignKey(Contractant, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["contractant", "id"], name="sync_outbox_contractant")]
+
+    def __str__(self) -> str:
+        return f"{self.contractant_id} @ {self.created_at}"

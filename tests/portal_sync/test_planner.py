@@ -59,7 +59,7 @@ def test_applying_the_plan_reaches_exactly_the_desired_state_without_refusals(re
     store = store_holding(remote)
 
     for operation in plan(remote, desired):
-        store.apply(operation.kind, list(operation.key), dict(operation.data), operation.idempotency_key)
+        store.apply(operation.kind, list(operation.key), dict(operation.data), operation.idempotency_key(1))
 
     assert state_of(store) == desired
 

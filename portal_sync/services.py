@@ -1,0 +1,168 @@
+"""Bring Client Online to the desired state: plan, push in order, record what was acknowledged."""
+
+from __future__ import annotations
+
+import random
+import time
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from portal_sync.client import ClientOnlineClient, PermanentError, TransientError
+from portal_sync.desired import desired_state
+from portal_sync.models import RemoteClient, RemoteMembership, RemoteUser, SyncFailure, SyncRun
+from portal_sync.planner import Operation, plan
+from portal_sync.state import State, attrs
+from tenants.models import SyncOutbox, current_contractant
+
+MAX_ATTEMPTS = 6
+ALREADY_DONE = {
+    (409, "add_membership"),
+    (404, "remove_membership"),
+    (404, "delete_user"),
+    (404, "delete_client"),
+}
+BASE_DELAY = 0.2
+MAX_DELAY = 5.0
+
+
+def remote_state() -> State:
+    """What Client Online has acknowledged for this contractant."""
+    return State(
+        clients={c.external_id: attrs(**c.data) for c in RemoteClient.objects.all()},
+        users={u.external_id: attrs(**u.data) for u in RemoteUser.objects.all()},
+        memberships=frozenset(RemoteMembership.objects.values_list("user_id", "client_id")),
+    )
+
+
+def _acknowledge(operation: Operation) -> None:
+    """Record an operation Client Online accepted (the new acknowledged remote state)."""
+    kind, key, data = operation.kind, operation.key, dict(operation.data)
+    if kind in {"create_client", "update_client"}:
+        RemoteClient.objects.update_or_create(external_id=key[0], defaults={"data": data})
+    elif kind == "delete_client":
+        RemoteClient.objects.filter(external_id=key[0]).delete()
+    elif kind in {"create_user", "update_user"}:
+        RemoteUser.objects.update_or_create(external_id=key[0], defaults={"data": data})
+    elif kind == "delete_user":
+        RemoteUser.objects.filter(external_id=key[0]).delete()
+    elif kind == "add_membership":
+        RemoteMembership.objects.get_or_create(user_id=key[0], client_id=key[1])
+    elif kind == "remove_membership":
+        RemoteMembership.objects.filter(user_id=key[0], client_id=key[1]).delete()
+
+
+def _push(client: ClientOnlineClient, operation: Operation, run_id: int) -> None:
+    """Push one operation. "Already done" answers count as done: after an interrupted run the
+    remote may be ahead of what we acknowledged, and converging must not stall on that."""
+    try:
+        client.push(operation, operation.idempotency_key(run_id))
+    except PermanentError as exc:
+        if exc.status == 409 and operation.kind in {"create_client", "create_user"}:
+            update = Operation(operation.kind.replace("create", "update"), operation.key, operation.data)
+            client.push(update, update.idempotency_key(run_id))
+        elif (exc.status, operation.kind) not in ALREADY_DONE:
+            raise
+
+
+def _push_with_retries(client: ClientOnlineClient, operation: Operation, run_id: int, sleep=time.sleep) -> None:
+    """Exponential backoff with full jitter on transient errors; the idempotency key makes a
+    retry of a request that did reach Client Online harmless."""
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            _push(client, operation, run_id)
+            return
+        except TransientError:
+            if attempt == MAX_ATTEMPTS - 1:
+                raise
+            sleep(random.uniform(0, min(MAX_DELAY, BASE_DELAY * 2**attempt)))  # noqa: S311 - jitter
+
+
+def _blocked(operation: Operation, failed: set[tuple[str, tuple]]) -> bool:
+    return any(dependency in failed for dependency in operation.depends_on())
+
+
+def run_sync(*, client: ClientOnlineClient | None = None, sleep=time.sleep) -> SyncRun:
+    """One run for the current contractant. A refused (4xx) operation is recorded and the
+    operations that do not depend on it go on; a transient failure that outlasts the retries
+    ends the run (the next run resumes from what was acknowledged)."""
+    started_outbox = SyncOutbox.objects.filter(contractant=current_contractant()).order_by("-id").first()
+    open_failures = {
+        (failure.kind, tuple(failure.key)) for failure in SyncFailure.objects.filter(resolved_at__isnull=True)
+    }
+    operations = plan(remote_state(), desired_state())
+    run = SyncRun.objects.create(planned=len(operations))
+    own_client = client is None
+    client = client or ClientOnlineClient()
+    failed: set[tuple[str, tuple]] = set(open_failures)
+    try:
+        for operation in operations:
+            if (operation.kind, operation.key) in open_failures or _blocked(operation, failed):
+                run.skipped += 1
+                failed.add((operation.kind, operation.key))
+                continue
+            try:
+                _push_with_retries(client, operation, run.pk, sleep=sleep)
+            except PermanentError as exc:
+                SyncFailure.objects.create(
+                    kind=operation.kind, key=list(operation.key), error=str(exc), status_code=exc.status
+                )
+                failed.add((operation.kind, operation.key))
+                run.failed += 1
+            else:
+                with transaction.atomic():
+                    _acknowledge(operation)
+                run.done += 1
+            if (run.done + run.failed) % 25 == 0:
+                run.save(update_fields=["done", "failed", "skipped"])
+    except TransientError as exc:
+        run.status = SyncRun.Status.INTERRUPTED
+        run.error = str(exc)
+    else:
+        run.status = SyncRun.Status.PARTIAL if (run.failed or run.skipped) else SyncRun.Status.DONE
+        if started_outbox is not None:
+            SyncOutbox.objects.filter(contractant_id=started_outbox.contractant_id, id__lte=started_outbox.id).delete()
+    finally:
+        if own_client:
+            client.close()
+        run.finished_at = timezone.now()
+        run.save()
+    return run
+
+
+def reconcile(*, client: ClientOnlineClient | None = None) -> SyncRun:
+    """Nightly: replace the acknowledged state by what Client Online really holds for this
+    contractant (its ids carry our schema name), then run a sync to repair any drift."""
+    own_client = client is None
+    client = client or ClientOnlineClient()
+    try:
+        snapshot = client.fetch_state()
+        prefix = f"{connection.schema_name}."
+        with transaction.atomic():
+            RemoteClient.objects.all().delete()
+            RemoteUser.objects.all().delete()
+            RemoteMembership.objects.all().delete()
+            RemoteClient.objects.bulk_create(
+                RemoteClient(external_id=key, data=data)
+                for key, data in snapshot["clients"].items()
+                if key.startswith(prefix)
+            )
+            RemoteUser.objects.bulk_create(
+                RemoteUser(external_id=key, data=data)
+                for key, data in snapshot["users"].items()
+                if key.startswith(prefix)
+            )
+            RemoteMembership.objects.bulk_create(
+                RemoteMembership(user_id=user, client_id=client_id)
+                for user, client_id in snapshot["memberships"]
+                if user.startswith(prefix) and client_id.startswith(prefix)
+            )
+        return run_sync(client=client)
+    finally:
+        if own_client:
+            client.close()
+
+
+def retry_failure(*, failure: SyncFailure) -> None:
+    failure.resolved_at = timezone.now()
+    failure.save(update_fields=["resolved_at"])

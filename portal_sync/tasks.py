@@ -1,0 +1,75 @@
+"""Celery tasks of the sync: one run at a time per contractant, schema explicit."""
+
+from __future__ import annotations
+
+import contextlib
+
+import redis
+from django.conf import settings
+from django.db import connection
+
+from config.celery import app
+
+
+def _lock(schema_name: str):
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    # The lock expires on its own if a worker dies mid-run; the next run resumes safely.
+    return client.lock(f"client-online-sync:{schema_name}", timeout=15 * 60, blocking_timeout=0)
+
+
+@app.task(name="portal_sync.sync_contractant", bind=True, max_retries=8)
+def sync_contractant_task(self, schema_name: str) -> str:
+    if connection.schema_name != schema_name:
+        raise RuntimeError(f"expected schema {schema_name!r}, running in {connection.schema_name!r}")
+    from portal_sync.models import SyncRun
+    from portal_sync.services import run_sync
+
+    lock = _lock(schema_name)
+    if not lock.acquire():
+        return "busy"  # the running sync, or the relay, picks the change up afterwards
+    try:
+        run = run_sync()
+    finally:
+        with contextlib.suppress(redis.exceptions.LockError):
+            lock.release()
+    if run.status == SyncRun.Status.INTERRUPTED:
+        # Backoff with jitter between runs as well; stays below the broker's visibility timeout.
+        raise self.retry(countdown=min(600, 5 * 2**self.request.retries))
+    return run.status
+
+
+@app.task(name="portal_sync.relay_outbox")
+def relay_outbox_task() -> int:
+    """Public schema: queue a sync for every contractant with pending outbox rows."""
+    from tenants.models import SyncOutbox
+
+    schemas = set(SyncOutbox.objects.values_list("contractant__schema_name", flat=True).distinct())
+    for schema_name in schemas:
+        sync_contractant_task.apply_async(args=[schema_name], _schema_name=schema_name)
+    return len(schemas)
+
+
+@app.task(name="portal_sync.reconcile_contractant")
+def reconcile_contractant_task(schema_name: str) -> str:
+    if connection.schema_name != schema_name:
+        raise RuntimeError(f"expected schema {schema_name!r}, running in {connection.schema_name!r}")
+    from portal_sync.services import reconcile
+
+    lock = _lock(schema_name)
+    if not lock.acquire():
+        return "busy"
+    try:
+        return reconcile().status
+    finally:
+        with contextlib.suppress(redis.exceptions.LockError):
+            lock.release()
+
+
+@app.task(name="portal_sync.reconcile_all")
+def reconcile_all_task() -> int:
+    from tenants.models import Contractant
+
+    schemas = list(Contractant.objects.filter(is_active=True).values_list("schema_name", flat=True))
+    for schema_name in schemas:
+        reconcile_contractant_task.apply_async(args=[schema_name], _schema_name=schema_name)
+    return len(schemas)
