@@ -44,6 +44,7 @@ class Contact(models.Model):
         related_name="predecessors",
         verbose_name=_("successor"),
     )
+
     class NotifyScope(models.TextChoices):
         OWN = "own", _("Only my own tickets")
         ALL = "all", _("All tickets of the organisation")

@@ -349,6 +349,10 @@ def merge_contacts(*, survivor: Contact, duplicate: Contact, actor) -> MergeReco
     with transaction.atomic():
         survivor = Contact.objects.select_for_update().get(pk=survivor.pk)
         duplicate = Contact.objects.select_for_update().get(pk=duplicate.pk)
+        if survivor.successor_id == duplicate.pk or duplicate.successor_id == survivor.pk:
+            raise ValidationError(
+                _("One of these contacts is to hand over to the other; cancel that out-of-service first.")
+            )
         if hasattr(duplicate, "person_relation") and hasattr(survivor, "person_relation"):
             raise ValidationError(_("Both contacts are the person of a person-relation; merge those relations first."))
         moved = {"links": 0, "combined_links": 0, "tasks": 0, "attributes": 0}
@@ -374,17 +378,41 @@ def merge_contacts(*, survivor: Contact, duplicate: Contact, actor) -> MergeReco
             link._history_user = actor
             link.delete()
             moved["combined_links"] += 1
-        moved["tasks"] = Task.objects.filter(reporter=duplicate).update(reporter=survivor)
-        own = set(survivor.attribute_values.values_list("definition_id", flat=True))
-        moved["attributes"] = (
-            AttributeValue.objects.filter(contact=duplicate).exclude(definition_id__in=own).update(contact=survivor)
+        user_id = getattr(actor, "pk", None)
+        # Set-based moves that still write a history row per task and value (rule 10).
+        moved["tasks"] = len(
+            execute_with_history(
+                Task,
+                dml=f'UPDATE "{Task._meta.db_table}" SET reporter_id = %s WHERE reporter_id = %s',
+                params=[survivor.pk, duplicate.pk],
+                history_type="~",
+                user_id=user_id,
+                reason="merge",
+            )
+        )
+        value_table = AttributeValue._meta.db_table
+        moved["attributes"] = len(
+            execute_with_history(
+                AttributeValue,
+                dml=(
+                    f'UPDATE "{value_table}" SET contact_id = %s WHERE contact_id = %s AND definition_id NOT IN '
+                    f'(SELECT definition_id FROM "{value_table}" WHERE contact_id = %s)'
+                ),
+                params=[survivor.pk, duplicate.pk, survivor.pk],
+                history_type="~",
+                user_id=user_id,
+                reason="merge",
+            )
         )
         if hasattr(duplicate, "person_relation"):
             relation = duplicate.person_relation
             relation.person = survivor
             relation._history_user = actor
             relation.save(update_fields=["person"])
-        Contact.objects.filter(successor=duplicate).update(successor=survivor)
+        for predecessor in Contact.objects.filter(successor=duplicate):
+            predecessor.successor = survivor
+            predecessor._history_user = actor
+            predecessor.save(update_fields=["successor"])
         # The duplicate's history becomes part of the survivor's, as the issue asks.
         Contact.history.filter(id=duplicate.pk).update(id=survivor.pk)
         record = MergeRecord.objects.create(
@@ -402,9 +430,13 @@ def merge_contacts(*, survivor: Contact, duplicate: Contact, actor) -> MergeReco
             actor=actor,
         )
         if duplicate.user_id and not survivor.user_id:
-            survivor.user_id = duplicate.user_id
-            duplicate.user_id = None
+            login = duplicate.user
+            duplicate.user = None
             duplicate.save(update_fields=["user"])
+            # The survivor logs in with its own e-mail address from now on.
+            login.username, login.email = survivor.username, survivor.email
+            login.save(update_fields=["username", "email"])
+            survivor.user = login
             survivor.save(update_fields=["user"])
         elif duplicate.user_id:
             duplicate.user.is_active = False
@@ -446,6 +478,12 @@ def out_of_service_plan(*, contact: Contact, successor: Contact, effective_date:
         raise ValidationError(_("%(name)s is already out of service or inactive.") % {"name": contact.full_name})
     if effective_date is None:
         raise ValidationError(_("Enter the date from which the contact is out of service."))
+    handing_over = Contact.objects.filter(successor=contact, out_of_service_applied_at__isnull=True).first()
+    if handing_over is not None:
+        raise ValidationError(
+            _("%(name)s is to take over from %(other)s; choose another successor for %(other)s first.")
+            % {"name": contact.full_name, "other": handing_over.full_name}
+        )
     return OutOfServicePlan(
         contact=contact,
         successor=successor,

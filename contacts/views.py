@@ -49,7 +49,12 @@ def contact_create(request):
     existing = None
     if request.method == "POST" and form.is_valid():
         try:
-            contact = services.create_contact(actor=request.user, relation=relation, **form.cleaned_data)
+            contact = services.create_contact(
+                actor=request.user,
+                relation=relation,
+                link={"job_title": form.cleaned_data["job_title"]},
+                **form.cleaned_data,
+            )
         except services.DuplicateContactError as exc:
             existing = exc.existing
             form.add_error("email", exc.messages[0])

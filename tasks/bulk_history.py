@@ -41,7 +41,7 @@ def execute_with_history(
         f"WITH changed AS ({dml} RETURNING {column_list}) "
         f'INSERT INTO "{history_table}" ({column_list}, history_date, history_type, history_user_id, '
         f"history_change_reason) "
-        f"SELECT {column_list}, now(), %s, %s, %s FROM changed "
+        f"SELECT {column_list}, clock_timestamp(), %s, %s, %s FROM changed "
         f'RETURNING "{pk_column}"'
     )
     with connection.cursor() as cursor:

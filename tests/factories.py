@@ -49,3 +49,24 @@ class TaskFactory(factory.django.DjangoModelFactory):
     def relations(self, create, extracted, **kwargs):
         for relation in extracted or []:
             TaskLink.objects.create(task=self, relation=relation)
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    """A contact row as create_contact would leave it: username = the trimmed, lower-cased e-mail."""
+
+    class Meta:
+        model = "contacts.Contact"
+
+    first_name = factory.Sequence(lambda n: f"Voornaam{n}")
+    last_name = factory.Sequence(lambda n: f"Achternaam{n}")
+    email = factory.Sequence(lambda n: f"contact{n}@voorbeeld.test")
+    username = factory.LazyAttribute(lambda contact: contact.email.strip().lower())
+
+
+class ContactLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contacts.ContactLink"
+
+    contact = factory.SubFactory(ContactFactory)
+    relation = factory.SubFactory(RelationFactory)
+    from_date = factory.LazyFunction(timezone.localdate)
