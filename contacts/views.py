@@ -22,6 +22,7 @@ from contacts.forms import (
 from contacts.history import contact_history
 from contacts.models import Contact
 from contacts.selectors import attribute_definitions, contact_list, contact_search, reported_tasks
+from portal_sync.selectors import contact_remote_view
 from relations.access import get_relation_for_staff
 from tenants.access import staff_required
 from tenants.ui import error_text, paginate, query_without_page
@@ -108,6 +109,7 @@ def contact_detail(request, pk: int):
             "tasks": reported_tasks(contact)[:20],
             "history": contact_history(contact),
             "merges": contact.merges.select_related("actor"),
+            "remote": contact_remote_view(contact),
         },
     )
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from contacts.selectors import relation_contact_links
 from contacts.services import create_person_relation
+from portal_sync.selectors import relation_remote_view
 from relations import services
 from relations.access import get_relation_for_staff, get_relink_record_for_staff
 from relations.forms import PersonRelationForm, RelationFilterForm, RelationForm
@@ -73,7 +74,7 @@ def _tab(request, relation, tab: str, template: str, context: dict):
 @staff_required
 def relation_detail(request, pk: int):
     relation = get_relation_for_staff(request, pk)
-    return _tab(request, relation, "general", "relations/tab_general.html", {})
+    return _tab(request, relation, "general", "relations/tab_general.html", {"remote": relation_remote_view(relation)})
 
 
 @staff_required
