@@ -308,7 +308,11 @@ def set_attribute_values(*, contact: Contact, values: dict[int, object], actor, 
         if definition is None:
             errors[str(definition_id)] = [_("Unknown attribute.")]
             continue
-        if via_portal and not (definition.visible_in_portal and definition.editable_in_portal):
+        if via_portal and not definition.visible_in_portal:
+            # Staff-only attributes do not exist as far as the portal is concerned.
+            errors[str(definition_id)] = [_("Unknown attribute.")]
+            continue
+        if via_portal and not definition.editable_in_portal:
             errors[str(definition_id)] = [_("%(name)s cannot be changed in the portal.") % {"name": definition.name}]
             continue
         try:

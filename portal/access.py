@@ -9,10 +9,10 @@ from __future__ import annotations
 import uuid
 from functools import wraps
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import redirect
 from django.urls import reverse
 
 from contacts.models import Contact, ContactLink
@@ -35,7 +35,7 @@ def portal_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect(f"{reverse('portal:login')}?next={request.get_full_path()}")
+            return redirect_to_login(request.get_full_path(), reverse("portal:login"))
         contact = portal_contact(request.user)
         if contact is None:
             raise PermissionDenied
@@ -76,7 +76,9 @@ def get_org_contact_for_portal_user(request, membership: ContactLink, contact_co
         if request.contact.code != code:
             raise Http404
         return request.contact
-    contact = Contact.objects.filter(code=code, links__relation=membership.relation).first()
+    contact = Contact.objects.filter(
+        code=code, links__relation=membership.relation, links__status=ContactLink.PortalStatus.APPROVED
+    ).first()
     if contact is None:
         raise Http404
     return contact

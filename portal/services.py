@@ -29,6 +29,14 @@ def grant_portal_login(*, contact: Contact, password: str | None = None):
     User = get_user_model()
     with transaction.atomic():
         user = contact.user
+        if user is None and User.objects.filter(username=contact.username).exists():
+            existing = User.objects.get(username=contact.username)
+            # A staff login or another contact's login with this name is never taken over.
+            if existing.is_staff or hasattr(existing, "contact"):
+                return None
+            user = existing
+            contact.user = user
+            contact.save(update_fields=["user"])
         if user is None:
             user = User(username=contact.username, email=contact.email, is_staff=False)
             if password:
@@ -55,7 +63,7 @@ def send_access_link(*, email: str, base_url: str) -> None:
     if contact is None:
         return
     user = grant_portal_login(contact=contact)
-    if not user.is_active:
+    if user is None or not user.is_active:
         return
     link = base_url + reverse(
         "portal:access_confirm",
@@ -108,7 +116,15 @@ def request_membership(*, contact: Contact, customer_number: str, coc_number: st
         has_admin = relation.contact_links.filter(is_admin=True, status=ContactLink.PortalStatus.APPROVED).exists()
         status = ContactLink.PortalStatus.REQUESTED if has_admin else ContactLink.PortalStatus.APPROVED
         if existing is not None:  # a rejected request may be made again
-            link = contact_services.update_link(link=existing, actor=actor, data={"status": status})
+            link = contact_services.update_link(
+                link=existing,
+                actor=actor,
+                data={
+                    "status": status,
+                    "is_admin": not has_admin,
+                    "support_access": ContactLink.SupportAccess.NONE if has_admin else ContactLink.SupportAccess.ALL,
+                },
+            )
         else:
             link = contact_services.link_contact(
                 contact=contact,
@@ -213,6 +229,17 @@ def add_organisation_contact(*, membership: ContactLink, data: dict, actor) -> t
 
 
 def update_organisation_contact(*, membership: ContactLink, contact: Contact, data: dict, actor) -> Contact:
+    """A contact edits itself; an admin edits contacts that belong to this organisation only.
+
+    Someone with a portal login or other organisations manages their own details: otherwise an
+    admin could change a stranger's e-mail (their login name) and take over their login.
+    """
+    if contact.pk != membership.contact_id and (
+        contact.user_id or contact.links.exclude(relation=membership.relation).exists()
+    ):
+        raise ValidationError(
+            _("%(name)s manages their own details; ask them to change these themselves.") % {"name": contact.full_name}
+        )
     allowed = {name: data[name] for name in ["first_name", "last_name", "email", "phone"] if name in data}
     return contact_services.update_contact(contact=contact, actor=actor, data=allowed)
 

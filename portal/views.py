@@ -138,7 +138,9 @@ def organisation(request, org):
 def contacts(request, org):
     membership = get_membership_for_portal_user(request, org)
     if membership.is_admin:
-        people = Contact.objects.filter(links__relation=membership.relation).order_by("last_name", "first_name")
+        people = Contact.objects.filter(
+            links__relation=membership.relation, links__status=ContactLink.PortalStatus.APPROVED
+        ).order_by("last_name", "first_name")
     else:
         people = Contact.objects.filter(pk=request.contact.pk)
     return _render(request, "portal/contacts.html", {"people": people}, membership)
@@ -217,11 +219,10 @@ def contact_detail(request, org, contact):
                     key.removeprefix("attr_"): value for key, value in request.POST.items() if key.startswith("attr_")
                 }
                 # The service refuses hidden and read-only attributes, whatever the form showed.
+                if not all(key.isdecimal() and key.isascii() for key in posted):
+                    raise ValidationError(_("Unknown attribute."))
                 set_attribute_values(
-                    contact=person,
-                    values={int(k): v for k, v in posted.items() if k.isdigit()},
-                    actor=request.user,
-                    via_portal=True,
+                    contact=person, values={int(k): v for k, v in posted.items()}, actor=request.user, via_portal=True
                 )
             else:
                 raise ValidationError(_("Check the fields marked below."))
@@ -304,7 +305,7 @@ def members(request, org):
 def _member_link(membership, link_id) -> ContactLink:
     link = (
         ContactLink.objects.select_related("contact", "relation")
-        .filter(pk=link_id if str(link_id).isdigit() else 0, relation=membership.relation)
+        .filter(pk=link_id, relation=membership.relation)
         .first()
     )
     if link is None:

@@ -17,6 +17,7 @@ import html
 import json
 import os
 import random
+import socket
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -48,6 +49,11 @@ ROUTES = {
 class Handler(BaseHTTPRequestHandler):
     store: ClientOnlineStore
     protocol_version = "HTTP/1.1"
+
+    def setup(self):
+        super().setup()
+        # One small response per request: without this, Nagle plus delayed ACKs add ~40 ms each.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, format, *args):  # noqa: A002 - stdlib signature
         if os.environ.get("MOCK_LOG"):
@@ -116,13 +122,7 @@ class Handler(BaseHTTPRequestHandler):
                     FAULTS[name] = float(value)
             self._send(200, FAULTS)
         elif self.path.startswith("/admin/reset"):
-            with self.store.lock:
-                self.store.clients.clear()
-                self.store.users.clear()
-                self.store.memberships.clear()
-                self.store.ledger.clear()
-                self.store.idempotency.clear()
-                self.store._save()
+            self.store.reset()
             self._send(200, {"reset": True})
         else:
             self._api("POST")

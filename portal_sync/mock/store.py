@@ -33,32 +33,49 @@ class ClientOnlineStore:
         if path is not None and path.exists():
             self._load()
 
-    # --- persistence: one JSON file, replaced atomically after each change ---------------
+    # --- persistence: an append-only journal of applied operations, replayed at start ----
+    # (rewriting one JSON file per request made ingest quadratic in the store's size)
     def _load(self) -> None:
-        data = json.loads(self.path.read_text())
-        self.clients = data["clients"]
-        self.users = data["users"]
-        self.memberships = {tuple(item) for item in data["memberships"]}
-        self.ledger = data["ledger"]
-        self.idempotency = data.get("idempotency", {})
+        with self.path.open() as journal:
+            for line in journal:
+                if not line.strip():
+                    continue
+                entry = json.loads(line)
+                if entry.get("reset"):
+                    self._clear()
+                    continue
+                try:
+                    result = getattr(self, f"_{entry['kind']}")(*entry["key"], data=entry["data"])
+                except Refused:
+                    continue
+                if entry.get("idempotency_key"):
+                    self.idempotency[entry["idempotency_key"]] = result
 
-    def _save(self) -> None:
+    def _journal(self, entry: dict) -> None:
         if self.path is None:
             return
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(self.snapshot(include_idempotency=True)))
-        temporary.replace(self.path)
+        with self.path.open("a") as journal:
+            journal.write(json.dumps(entry) + "\n")
 
-    def snapshot(self, include_idempotency: bool = False) -> dict:
-        data = {
+    def _clear(self) -> None:
+        self.clients.clear()
+        self.users.clear()
+        self.memberships.clear()
+        self.ledger.clear()
+        self.idempotency.clear()
+
+    def reset(self) -> None:
+        with self.lock:
+            self._clear()
+            self._journal({"reset": True})
+
+    def snapshot(self) -> dict:
+        return {
             "clients": self.clients,
             "users": self.users,
             "memberships": sorted(list(item) for item in self.memberships),
             "ledger": self.ledger,
         }
-        if include_idempotency:
-            data["idempotency"] = self.idempotency
-        return data
 
     # --- operations -----------------------------------------------------------------------
     def apply(self, kind: str, key: list[str], data: dict, idempotency_key: str | None = None) -> dict:
@@ -68,7 +85,7 @@ class ClientOnlineStore:
             result = getattr(self, f"_{kind}")(*key, data=data)
             if idempotency_key:
                 self.idempotency[idempotency_key] = result
-            self._save()
+            self._journal({"kind": kind, "key": list(key), "data": data, "idempotency_key": idempotency_key})
             return result
 
     def _create_client(self, client_id: str, data: dict) -> dict:

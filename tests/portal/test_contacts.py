@@ -1,0 +1,167 @@
+"""Contacts of an organisation in the portal: who sees whom, adding, details and notification preference."""
+
+from __future__ import annotations
+
+import re
+
+from contacts.models import Contact, ContactLink
+from contacts.services import create_contact
+from tests.portal.conftest import OWN, form_errors, org_url, page, portal_client
+
+
+def listed_names(html: str) -> list[str]:
+    return re.findall(r'<li class="card"><a href="[^"]+"><strong>([^<]+)</strong>', html)
+
+
+def test_admin_sees_every_contact_of_the_organisation(org_admin, accountant, bakkerij):
+    html = page(portal_client(org_admin).get(org_url(bakkerij, "contacts/")))
+
+    assert listed_names(html) == ["Bert Jansen", "Anneke Visser"]
+    assert "Add contact" in html
+
+
+def test_non_admin_sees_only_themselves(org_admin, accountant, bakkerij):
+    html = page(portal_client(accountant).get(org_url(bakkerij, "contacts/")))
+
+    assert listed_names(html) == ["Anneke Visser"]
+    assert "Add contact" not in html
+
+
+def test_non_admin_opening_another_contacts_code_gets_404(org_admin, accountant, bakkerij):
+    client = portal_client(accountant)
+
+    assert client.get(org_url(bakkerij, f"contacts/{org_admin.code}/")).status_code == 404
+    assert client.post(org_url(bakkerij, f"contacts/{org_admin.code}/"), {"section": "notify"}).status_code == 404
+    assert client.get(org_url(bakkerij, f"contacts/{accountant.code}/")).status_code == 200
+
+
+def test_admin_cannot_open_a_contact_of_another_organisation(org_admin, bakkerij, person_p):
+    assert portal_client(org_admin).get(org_url(bakkerij, f"contacts/{person_p.code}/")).status_code == 404
+
+
+def test_non_admin_cannot_add_contacts(accountant, bakkerij):
+    client = portal_client(accountant)
+    data = {"last_name": "Nieuw", "email": "nieuw@bakkerij-jansen.test"}
+
+    assert client.get(org_url(bakkerij, "contacts/new/")).status_code == 404
+    assert client.post(org_url(bakkerij, "contacts/new/"), data).status_code == 404
+    assert not Contact.objects.filter(username="nieuw@bakkerij-jansen.test").exists()
+
+
+def test_admin_adds_a_contact_to_the_organisation(org_admin, bakkerij):
+    client = portal_client(org_admin)
+
+    response = client.post(
+        org_url(bakkerij, "contacts/new/"),
+        {"first_name": "Dirk", "last_name": "Deeg", "email": " Dirk@Bakkerij-Jansen.test", "phone": "030 123 4567"},
+        follow=True,
+    )
+
+    dirk = Contact.objects.get(username="dirk@bakkerij-jansen.test")
+    assert response.redirect_chain == [(org_url(bakkerij, f"contacts/{dirk.code}/"), 302)]
+    assert "Dirk Deeg is added." in page(response)
+    assert str(dirk.phone) == "+31301234567"
+    link = dirk.links.get()
+    assert (link.relation, link.status, link.is_admin) == (bakkerij, ContactLink.PortalStatus.APPROVED, False)
+    assert "Dirk Deeg" in listed_names(page(client.get(org_url(bakkerij, "contacts/"))))
+
+
+def test_adding_an_existing_email_in_other_casing_links_that_contact_instead_of_a_second(
+    org_admin, bakkerij, supplier_user
+):
+    existing = create_contact(actor=supplier_user, first_name="Els", last_name="Bos", email="els.bos@elders.test")
+
+    response = portal_client(org_admin).post(
+        org_url(bakkerij, "contacts/new/"),
+        {"first_name": "Elsje", "last_name": "Bosch", "email": "ELS.Bos@Elders.TEST"},
+        follow=True,
+    )
+
+    assert Contact.objects.filter(username="els.bos@elders.test").count() == 1
+    assert "Els Bos already had this e-mail address and is now linked to your organisation." in page(response)
+    assert existing.links.get().relation == bakkerij
+    existing.refresh_from_db()
+    assert existing.full_name == "Els Bos"
+
+
+def test_adding_a_contact_without_email_is_refused_with_the_field_marked(org_admin, bakkerij):
+    response = portal_client(org_admin).post(org_url(bakkerij, "contacts/new/"), {"last_name": "Zonder"})
+
+    assert "field has-error" in page(response)
+    assert not Contact.objects.filter(last_name="Zonder").exists()
+
+
+def test_contact_edits_their_own_name_and_phone(accountant, bakkerij):
+    response = portal_client(accountant).post(
+        org_url(bakkerij, f"contacts/{accountant.code}/"),
+        {"section": "details", "first_name": "Anne", "last_name": "Visser", "email": accountant.email, "phone": ""},
+    )
+
+    assert response.status_code == 302
+    accountant.refresh_from_db()
+    assert accountant.full_name == "Anne Visser"
+
+
+def test_changing_the_email_to_one_another_contact_uses_is_refused(org_admin, accountant, bakkerij):
+    response = portal_client(accountant).post(
+        org_url(bakkerij, f"contacts/{accountant.code}/"),
+        {"section": "details", "last_name": "Visser", "email": "BERT@bakkerij-jansen.test"},
+    )
+
+    assert response.status_code == 400
+    assert "Bert Jansen already uses this e-mail address." in page(response)
+    accountant.refresh_from_db()
+    assert accountant.username == "anneke@visser-accountants.test"
+
+
+def test_notification_scope_all_is_refused_for_a_contact_with_support_access_own(accountant, bouwbedrijf):
+    response = portal_client(accountant).post(
+        org_url(bouwbedrijf, f"contacts/{accountant.code}/"),
+        {"section": "notify", "notify_scope": "all", "notify_trigger": "every_change"},
+    )
+
+    assert response.status_code == 400
+    assert form_errors(page(response)) == [
+        "Anneke Visser may not see all tickets of this organisation, so cannot be notified about them."
+    ]
+    accountant.refresh_from_db()
+    assert accountant.notify_scope == Contact.NotifyScope.OWN
+
+
+def test_admin_cannot_set_scope_all_for_a_member_with_own_tickets_only(org_admin, accountant, bakkerij):
+    ContactLink.objects.filter(contact=accountant, relation=bakkerij).update(support_access=OWN)
+
+    response = portal_client(org_admin).post(
+        org_url(bakkerij, f"contacts/{accountant.code}/"),
+        {"section": "notify", "notify_scope": "all", "notify_trigger": "on_close"},
+    )
+
+    assert response.status_code == 400
+    accountant.refresh_from_db()
+    assert (accountant.notify_scope, accountant.notify_trigger) == ("own", "every_change")
+
+
+def test_notification_trigger_on_close_is_saved(accountant, bouwbedrijf):
+    client = portal_client(accountant)
+
+    response = client.post(
+        org_url(bouwbedrijf, f"contacts/{accountant.code}/"),
+        {"section": "notify", "notify_scope": "own", "notify_trigger": "on_close"},
+        follow=True,
+    )
+
+    assert "Saved." in page(response)
+    accountant.refresh_from_db()
+    assert (accountant.notify_scope, accountant.notify_trigger) == ("own", "on_close")
+    assert "Only my own tickets · Only when closed" in page(client.get(org_url(bouwbedrijf, "contacts/")))
+
+
+def test_admin_sets_scope_all_for_a_member_who_sees_all_tickets(org_admin, accountant, bakkerij):
+    portal_client(org_admin).post(
+        org_url(bakkerij, f"contacts/{accountant.code}/"),
+        {"section": "notify", "notify_scope": "all", "notify_trigger": "every_change"},
+    )
+
+    accountant.refresh_from_db()
+    assert accountant.notify_scope == Contact.NotifyScope.ALL
+    assert accountant.history.first().history_user == org_admin.user
