@@ -97,7 +97,7 @@ def _blocked(operation: Operation, failed: set[tuple[str, tuple]]) -> bool:
     return any(dependency in failed for dependency in operation.depends_on())
 
 
-def run_sync(*, client: ClientOnlineClient | None = None, sleep=time.sleep) -> SyncRun:
+def run_sync(*, client: ClientOnlineClient | None = None, sleep=time.sleep, heartbeat=None) -> SyncRun:
     """One run for the current contractant. A refused (4xx) operation is recorded and the
     operations that do not depend on it go on; a transient failure that outlasts the retries
     ends the run (the next run resumes from what was acknowledged)."""
@@ -146,6 +146,8 @@ def run_sync(*, client: ClientOnlineClient | None = None, sleep=time.sleep) -> S
                         _acknowledge(accepted)
                     run.done += len(accepted)
                     run.save(update_fields=["done", "failed", "skipped"])
+                    if heartbeat is not None:
+                        heartbeat()
                     if transient is not None:
                         raise transient
     except TransientError as exc:
@@ -163,7 +165,7 @@ def run_sync(*, client: ClientOnlineClient | None = None, sleep=time.sleep) -> S
     return run
 
 
-def reconcile(*, client: ClientOnlineClient | None = None) -> SyncRun:
+def reconcile(*, client: ClientOnlineClient | None = None, heartbeat=None) -> SyncRun:
     """Nightly: replace the acknowledged state by what Client Online really holds for this
     contractant (its ids carry our schema name), then run a sync to repair any drift."""
     own_client = client is None
@@ -190,7 +192,7 @@ def reconcile(*, client: ClientOnlineClient | None = None) -> SyncRun:
                 for user, client_id in snapshot["memberships"]
                 if user.startswith(prefix) and client_id.startswith(prefix)
             )
-        return run_sync(client=client)
+        return run_sync(client=client, heartbeat=heartbeat)
     finally:
         if own_client:
             client.close()

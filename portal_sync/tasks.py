@@ -10,11 +10,14 @@ from django.db import connection
 
 from config.celery import app
 
+LOCK_SECONDS = 30
+
 
 def _lock(schema_name: str):
     client = redis.Redis.from_url(settings.REDIS_URL)
-    # The lock expires on its own if a worker dies mid-run; the next run resumes safely.
-    return client.lock(f"client-online-sync:{schema_name}", timeout=15 * 60, blocking_timeout=0)
+    # Short-lived and renewed after every chunk of a run: if a worker dies mid-run, the lock
+    # expires within LOCK_SECONDS and the next run resumes from what was acknowledged.
+    return client.lock(f"client-online-sync:{schema_name}", timeout=LOCK_SECONDS, blocking_timeout=0)
 
 
 @app.task(name="portal_sync.sync_contractant", bind=True, max_retries=8)
@@ -26,9 +29,11 @@ def sync_contractant_task(self, schema_name: str) -> str:
 
     lock = _lock(schema_name)
     if not lock.acquire():
-        return "busy"  # the running sync, or the relay, picks the change up afterwards
+        # Another run holds the contractant (or a dead worker's lock has not expired yet):
+        # come back shortly rather than drop the change.
+        raise self.retry(countdown=3, max_retries=200)
     try:
-        run = run_sync()
+        run = run_sync(heartbeat=lock.reacquire)
     finally:
         with contextlib.suppress(redis.exceptions.LockError):
             lock.release()
@@ -59,7 +64,7 @@ def reconcile_contractant_task(schema_name: str) -> str:
     if not lock.acquire():
         return "busy"
     try:
-        return reconcile().status
+        return reconcile(heartbeat=lock.reacquire).status
     finally:
         with contextlib.suppress(redis.exceptions.LockError):
             lock.release()

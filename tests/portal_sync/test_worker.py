@@ -30,6 +30,10 @@ def committed_contractant(django_db_blocker):
     from tenants.models import Contractant, Domain, SyncOutbox
     from tenants.services import provision_contractant
 
+    import redis
+
+    # A lock left by a worker killed in an earlier run of this suite must not block this one.
+    redis.Redis.from_url(settings.REDIS_URL).delete(f"client-online-sync:{SCHEMA}")
     with django_db_blocker.unblock():
         contractant = provision_contractant(
             name="Sync worker",
@@ -118,3 +122,135 @@ def test_worker_pushes_a_company_and_a_person_and_a_removal_sends_no_credentials
         assert [q_id, f"{SCHEMA}.{company.code}"] not in mock_client_online.state()["memberships"]
         assert mock_client_online.ledger() == ledger
         connection.set_schema_to_public()
+
+
+def start_worker(mock_url: str, **extra_env) -> subprocess.Popen:
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "test",
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "DATABASE_URL": f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+        "CLIENT_ONLINE_URL": mock_url,
+        **extra_env,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--loglevel", "WARNING"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def build_people(count: int):
+    """Persons with a synced private relation each (so each always needs exactly one login),
+    and a few synced companies to link them to."""
+    companies = [RelationFactory(name=f"Bedrijf {n}", sync_client_online=True) for n in range(4)]
+    people = []
+    for n in range(count):
+        contact = create_contact(actor=None, first_name="Persoon", last_name=f"{n}", email=f"p{n}@load.test")
+        RelationFactory(name=f"Privé {n}", kind="person", person=contact, sync_client_online=True)
+        people.append(contact)
+    return companies, people
+
+
+def test_person_p_dies_and_everything_of_p_goes_in_safe_order(
+    django_db_blocker, committed_contractant, mock_client_online, worker
+):
+    from contacts.services import unlink_contact
+    from relations.services import relation_update
+
+    with django_db_blocker.unblock():
+        connection.set_tenant(committed_contractant)
+        companies, (p, q) = build_people(2)
+        for contact in (p, q):
+            link_contact(contact=contact, relation=companies[0], actor=None, sync_client_online=True)
+        queue_sync()
+        wait_until_remote_matches(mock_client_online)
+        ledger = mock_client_online.ledger()
+
+        # P dies: the person-relation ends and all of P's links are removed.
+        for link in p.links.exclude(relation=p.person_relation):
+            unlink_contact(link=link, actor=None)
+        relation_update(relation=p.person_relation, actor=None, data={"is_active": False})
+        queue_sync()
+        wait_until_remote_matches(mock_client_online)
+
+        state = mock_client_online.state()
+        assert f"{SCHEMA}.{p.code}" not in state["users"]
+        assert f"{SCHEMA}.{p.person_relation.code}" not in state["clients"]
+        assert f"{SCHEMA}.{q.code}" in state["users"]
+        assert mock_client_online.ledger() == ledger
+        connection.set_schema_to_public()
+
+
+def test_faults_and_random_edits_converge_without_duplicate_logins(
+    django_db_blocker, committed_contractant, mock_client_online
+):
+    import random
+
+    from relations.services import relation_update
+
+    mock_client_online.faults(error_rate=0.3, timeout_rate=0.05, timeout_seconds=1.5)
+    process = start_worker(mock_client_online.url, CLIENT_ONLINE_TIMEOUT="1")
+    rng = random.Random(2026)
+    try:
+        with django_db_blocker.unblock():
+            connection.set_tenant(committed_contractant)
+            companies, people = build_people(8)
+            queue_sync()
+            for step in range(200):
+                contact, company = rng.choice(people), rng.choice(companies)
+                link = contact.links.filter(relation=company).first()
+                if link is None:
+                    link_contact(contact=contact, relation=company, actor=None, sync_client_online=True)
+                elif rng.random() < 0.5:
+                    update_link(link=link, actor=None, data={"sync_client_online": not link.sync_client_online})
+                else:
+                    relation_update(relation=company, actor=None, data={"name": f"Bedrijf {step}"})
+                if step % 25 == 0:
+                    queue_sync()
+            mock_client_online.faults(error_rate=0, timeout_rate=0)
+            queue_sync()
+            wait_until_remote_matches(mock_client_online, timeout=90)
+            names = {key: dict(data)["name"] for key, data in desired_state().clients.items()}
+            assert {key: data["name"] for key, data in mock_client_online.state()["clients"].items()} == names
+            connection.set_schema_to_public()
+    finally:
+        process.terminate()
+        process.wait(15)
+    users = [entry["user"] for entry in mock_client_online.ledger()]
+    assert len(users) == len(set(users)) == 8  # nobody got credentials twice
+
+
+def test_killing_the_worker_mid_run_and_starting_again_converges(
+    django_db_blocker, committed_contractant, mock_client_online
+):
+    mock_client_online.faults(latency_ms=20)
+    first = start_worker(mock_client_online.url)
+    try:
+        with django_db_blocker.unblock():
+            connection.set_tenant(committed_contractant)
+            build_people(40)
+            queue_sync()
+            deadline = time.monotonic() + 30
+            while not mock_client_online.state()["users"] and time.monotonic() < deadline:
+                time.sleep(0.05)
+            first.kill()  # mid-run: some operations applied remotely, not all acknowledged
+            first.wait(10)
+            mock_client_online.faults(latency_ms=0)
+            second = start_worker(mock_client_online.url)
+            try:
+                queue_sync()  # waits for the dead worker's lock to expire, then resumes
+                wait_until_remote_matches(mock_client_online, timeout=120)
+            finally:
+                second.terminate()
+                second.wait(15)
+            connection.set_schema_to_public()
+    finally:
+        if first.poll() is None:
+            first.kill()
+    users = [entry["user"] for entry in mock_client_online.ledger()]
+    assert len(users) == len(set(users)) == 40
