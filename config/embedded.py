@@ -201,10 +201,18 @@ def stop() -> None:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+    stop_redis()
+
+
+def stop_redis() -> None:
     pidfile = REDIS_DIR / "redis.pid"
     if pidfile.exists():
         with suppress(ProcessLookupError, ValueError):
-            os.kill(int(pidfile.read_text().strip()), 15)
+            pid = int(pidfile.read_text().strip())
+            os.kill(pid, 15)
+            for _ in range(50):  # wait until it has written its AOF and exited
+                os.kill(pid, 0)
+                time.sleep(0.1)
         pidfile.unlink(missing_ok=True)
 
 

@@ -27,10 +27,10 @@ SCHEMA = "sync_worker"
 
 @pytest.fixture
 def committed_contractant(django_db_blocker):
+    import redis
+
     from tenants.models import Contractant, Domain, SyncOutbox
     from tenants.services import provision_contractant
-
-    import redis
 
     # A lock left by a worker killed in an earlier run of this suite must not block this one.
     redis.Redis.from_url(settings.REDIS_URL).delete(f"client-online-sync:{SCHEMA}")
@@ -254,3 +254,36 @@ def test_killing_the_worker_mid_run_and_starting_again_converges(
             first.kill()
     users = [entry["user"] for entry in mock_client_online.ledger()]
     assert len(users) == len(set(users)) == 40
+
+
+@pytest.mark.skipif(bool(os.environ.get("REDIS_URL")), reason="restarts the embedded Redis only")
+def test_redis_restarted_mid_run_and_the_outbox_relay_converges(
+    django_db_blocker, committed_contractant, mock_client_online
+):
+    from config import embedded
+
+    mock_client_online.faults(latency_ms=20)
+    process = start_worker(mock_client_online.url)
+    try:
+        with django_db_blocker.unblock():
+            connection.set_tenant(committed_contractant)
+            build_people(30)
+            queue_sync()
+            deadline = time.monotonic() + 30
+            while not mock_client_online.state()["users"] and time.monotonic() < deadline:
+                time.sleep(0.05)
+            embedded.stop_redis()
+            time.sleep(1)
+            embedded.redis_url()  # AOF: what was queued survives the restart
+            mock_client_online.faults(latency_ms=0)
+            connection.set_schema_to_public()
+            # The outbox row of the interrupted work is still there; the relay queues it again.
+            app.send_task("portal_sync.relay_outbox")
+            connection.set_tenant(committed_contractant)
+            wait_until_remote_matches(mock_client_online, timeout=120)
+            connection.set_schema_to_public()
+    finally:
+        process.terminate()
+        process.wait(15)
+    users = [entry["user"] for entry in mock_client_online.ledger()]
+    assert len(users) == len(set(users)) == 30
