@@ -44,6 +44,7 @@ lock: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/provision.py
 	$(PY) bench/relink.py
+	$(PY) bench/sync.py
 
 clean:
 	rm -rf $(VENV) staticfiles
