@@ -287,3 +287,31 @@ def test_redis_restarted_mid_run_and_the_outbox_relay_converges(
         process.wait(15)
     users = [entry["user"] for entry in mock_client_online.ledger()]
     assert len(users) == len(set(users)) == 30
+
+
+def test_person_q_leaves_a_and_b_and_stops_as_person_relation(
+    django_db_blocker, committed_contractant, mock_client_online, worker
+):
+    from relations.services import relation_update
+
+    with django_db_blocker.unblock():
+        connection.set_tenant(committed_contractant)
+        companies, (p, q) = build_people(2)
+        for contact in (p, q):
+            for company in companies[:2]:
+                link_contact(contact=contact, relation=company, actor=None, sync_client_online=True)
+        queue_sync()
+        wait_until_remote_matches(mock_client_online)
+        ledger = mock_client_online.ledger()
+
+        for link in q.links.filter(relation__in=companies[:2]):
+            update_link(link=link, actor=None, data={"sync_client_online": False})
+        relation_update(relation=q.person_relation, actor=None, data={"sync_client_online": False})
+        queue_sync()
+        wait_until_remote_matches(mock_client_online)
+
+        state = mock_client_online.state()
+        assert f"{SCHEMA}.{q.code}" not in state["users"]
+        assert f"{SCHEMA}.{p.code}" in state["users"]
+        assert mock_client_online.ledger() == ledger
+        connection.set_schema_to_public()
