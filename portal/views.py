@@ -7,6 +7,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -309,8 +310,6 @@ def _member_link(membership, link_id) -> ContactLink:
         .first()
     )
     if link is None:
-        from django.http import Http404
-
         raise Http404
     return link
 
@@ -366,8 +365,6 @@ def member_access(request, org, link_id):
 
 def _require_support_access(membership):
     if membership.support_access == ContactLink.SupportAccess.NONE:
-        from django.http import Http404
-
         raise Http404
 
 

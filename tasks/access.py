@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from tasks.models import Task, TaskLink
@@ -8,8 +9,6 @@ def get_task_for_staff(request, pk: int) -> Task:
     try:
         return task_detail(pk=pk)
     except Task.DoesNotExist:
-        from django.http import Http404
-
         raise Http404 from None
 
 
