@@ -247,9 +247,15 @@ def _seed_portal(*, actor) -> None:
     karin = create_contact(
         actor=actor, first_name="Karin", last_name="Jansen", email=PORTAL_ACCOUNTANT, job_title="Boekhouder"
     )
-    for number, access in [("K1001", "all"), ("K1003", "own"), ("K1006", "none")]:
+    # Member of three organisations, support access on two, administrator of one.
+    for number, access, admin in [("K1001", "all", False), ("K1003", "own", False), ("K1006", "none", True)]:
         link_contact(
-            contact=karin, relation=relations[number], actor=actor, job_title="Boekhouder", support_access=access
+            contact=karin,
+            relation=relations[number],
+            actor=actor,
+            job_title="Boekhouder",
+            support_access=access,
+            is_admin=admin,
         )
     lotte = create_contact(actor=actor, first_name="Lotte", last_name="Mulder", email="lotte@mulder-advies.nl")
     link_contact(contact=lotte, relation=relations["K1001"], actor=actor, status="requested")
