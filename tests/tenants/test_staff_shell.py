@@ -61,3 +61,12 @@ def test_htmx_is_served_locally(alpha_staff_client):
 
     assert '<script src="/static/django_htmx/htmx-2.min.js"' in page
     assert "https://" not in page
+
+
+def test_pages_forbid_inline_scripts_by_content_security_policy(alpha_staff_client):
+    response = alpha_staff_client.get("/")
+
+    policy = response.headers["Content-Security-Policy"]
+    script_src = next(part for part in policy.split(";") if part.strip().startswith("script-src"))
+    assert script_src.split() == ["script-src", "'self'"]
+    assert "<script>" not in response.content.decode()
