@@ -70,6 +70,8 @@ def main() -> None:
     from tenants.services import provision_contractant
     from tenants.template_schema import migrate_template_schema
 
+    # A database of its own, so a benchmark never collides with a running test suite.
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_{Path(__file__).stem}"
     old_config = setup_databases(verbosity=0, interactive=False)
     try:
         migrate_template_schema()
