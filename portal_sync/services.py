@@ -32,8 +32,8 @@ MAX_DELAY = 5.0
 def remote_state() -> State:
     """What Client Online has acknowledged for this contractant."""
     return State(
-        clients={c.external_id: attrs(**c.data) for c in RemoteClient.objects.all()},
-        users={u.external_id: attrs(**u.data) for u in RemoteUser.objects.all()},
+        clients={key: attrs(**data) for key, data in RemoteClient.objects.values_list("external_id", "data")},
+        users={key: attrs(**data) for key, data in RemoteUser.objects.values_list("external_id", "data")},
         memberships=frozenset(RemoteMembership.objects.values_list("user_id", "client_id")),
     )
 
