@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from contacts.models import AttributeDefinition, Contact, ContactLink
 from tasks.models import Task
+from tenants.ui import search_text
 
 
 def contact_list(*, query: str = "", status: str = "", kind: str = "") -> QuerySet[Contact]:
@@ -27,7 +28,7 @@ def contact_list(*, query: str = "", status: str = "", kind: str = "") -> QueryS
 
 
 def contact_search(*, query: str, exclude_pk: int | None = None, only_active: bool = True, limit: int = 10):
-    query = query.strip()
+    query = search_text(query)
     if len(query) < 2:
         return []
     contacts = Contact.objects.filter(

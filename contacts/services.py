@@ -20,6 +20,7 @@ from portal_sync.outbox import record_change
 from relations.models import Relation
 from tasks.bulk_history import execute_with_history
 from tasks.models import Task
+from tenants.ui import search_text
 
 CONTACT_FIELDS = ["first_name", "last_name", "job_title", "email", "phone", "kind"]
 LINK_FIELDS = ["job_title", "is_admin", "is_approver", "status", "support_access", "sync_client_online", "from_date"]
@@ -42,9 +43,9 @@ def normalize_email(email: str) -> str:
 
 def find_duplicates(*, email: str, name: str | None = None, exclude_pk: int | None = None) -> list[Contact]:
     """Existing contacts with this e-mail (case and spaces ignored) or a similar name."""
-    email = normalize_email(email)
+    email = normalize_email(search_text(email, 254))
     filters = Q(username=email) if email else Q(pk__in=[])
-    words = [word for word in (name or "").split() if len(word) >= 2]
+    words = [word for word in search_text(name, 200).split() if len(word) >= 2]
     if words:
         last = words[-1]
         similar = (

@@ -6,6 +6,7 @@ from django.db.models import Count, Q, QuerySet
 
 from relations.models import Relation
 from tasks.models import Task
+from tenants.ui import search_text
 
 
 def relation_list(*, query: str = "", kind: str = "", active: str = "") -> QuerySet[Relation]:
@@ -30,7 +31,7 @@ def relation_list(*, query: str = "", kind: str = "", active: str = "") -> Query
 
 def relation_search(*, query: str, exclude_pk: int | None = None, limit: int = 10) -> list[Relation]:
     """Live search for pickers: by name, customer number or KvK number."""
-    query = query.strip()
+    query = search_text(query)
     if len(query) < 2:
         return []
     relations = Relation.objects.filter(

@@ -21,3 +21,9 @@ def query_without_page(request) -> str:
 
 def error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
+
+
+def search_text(value: str | None, max_length: int = 100) -> str:
+    """A search term as typed into a live search: NUL bytes (which PostgreSQL refuses in text)
+    dropped, surrounding spaces trimmed, length capped."""
+    return (value or "").replace("\x00", "").strip()[:max_length]
