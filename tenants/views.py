@@ -18,3 +18,10 @@ class StaffLoginView(auth_views.LoginView):
 @staff_required
 def home(request):
     return render(request, "staff/home.html")
+
+
+def health(request):
+    """Tenant-routed and trivial: the floor that bench/load.py compares real pages against."""
+    from django.http import HttpResponse
+
+    return HttpResponse("ok", content_type="text/plain")

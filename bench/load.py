@@ -1,0 +1,228 @@
+"""Load: the production server (gunicorn) with the worker, driven from a second process.
+
+Builds a throw-away database with the demo data, starts gunicorn and a Celery worker on it,
+then drives, at fixed concurrency from a separate process on loopback, a trivial tenant-routed
+view (the floor), the staff task list, a relation page and a portal page. Prints requests per
+second, median and p95 latency, failures, and each page's throughput as a share of the floor's.
+Target: every real page reaches at least 40% of the floor, and no request fails.
+Usage: .venv/bin/python bench/load.py [--seconds 10 --concurrency 8 --workers 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def drive(args) -> None:
+    """The second process: log in, then hammer each URL for a fixed time."""
+    import httpx
+
+    base, host, portal_host = args.base, "supplier.localhost", "supplier.localhost"
+    results = {}
+
+    def client_for(login_path, username, password):
+        client = httpx.Client(base_url=base, headers={"Host": host}, timeout=30, follow_redirects=False)
+        page = client.get(login_path)
+        token = page.cookies.get("csrftoken") or client.cookies.get("csrftoken")
+        client.post(
+            login_path,
+            data={"username": username, "password": password, "csrfmiddlewaretoken": token},
+            headers={"Referer": f"http://{host}{login_path}"},
+        )
+        return client
+
+    def hammer(path, login, stop, latencies, failures, lock):
+        client = client_for(*login) if login else httpx.Client(base_url=base, headers={"Host": portal_host})
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            try:
+                ok = client.get(path).status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                if not ok:
+                    failures.append(path)
+        client.close()
+
+    for label, path, login in json.loads(args.targets):
+        latencies, failures, lock = [], [], threading.Lock()
+        stop = time.monotonic() + args.seconds
+        threads = [
+            threading.Thread(target=hammer, args=(path, login, stop, latencies, failures, lock))
+            for _ in range(args.concurrency)
+        ]
+        begun = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        duration = time.monotonic() - begun
+        latencies.sort()
+        results[label] = {
+            "rps": len(latencies) / duration,
+            "median_ms": 1000 * statistics.median(latencies),
+            "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))],
+            "requests": len(latencies),
+            "failures": len(failures),
+        }
+    print(json.dumps(results))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--drive", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--base", help=argparse.SUPPRESS)
+    parser.add_argument("--targets", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.drive:
+        drive(args)
+        return
+
+    sys.path.insert(0, str(BASE_DIR))
+    from config import embedded
+
+    database_url = os.environ.get("DATABASE_URL") or embedded.postgres_url()
+    redis_url = os.environ.get("REDIS_URL") or embedded.redis_url()
+    bench_url = database_url.rsplit("/", 1)[0] + "/bench_load"
+    admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS bench_load")
+        conn.execute("CREATE DATABASE bench_load")
+    env = {
+        **os.environ,
+        "DATABASE_URL": bench_url,
+        "REDIS_URL": redis_url,
+        "DJANGO_DEBUG": "0",
+        "REDIS_BROKER_DB": "12",
+        "REDIS_CACHE_DB": "13",
+        "AXES_FAILURE_LIMIT": "1000",
+    }
+    subprocess.run([PYTHON, "manage.py", "migrate_all", "--verbosity", "0"], cwd=BASE_DIR, env=env, check=True)
+    subprocess.run([PYTHON, "manage.py", "seed_demo"], cwd=BASE_DIR, env=env, check=True, stdout=subprocess.DEVNULL)
+    codes = subprocess.run(
+        [
+            PYTHON,
+            "manage.py",
+            "tenant_command",
+            "shell",
+            "-s",
+            "supplier",
+            "-c",
+            "from relations.models import Relation; from contacts.models import ContactLink;"
+            "r = Relation.objects.get(customer_number='K1001');"
+            "l = ContactLink.objects.filter(contact__username='karin@boekhoudkantoor-jansen.nl', relation=r).get();"
+            "print(r.pk, r.code)",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    relation_pk, relation_code = codes[-2], codes[-1]
+
+    port = free_port()
+    gunicorn = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+    )
+    worker = subprocess.Popen(
+        [PYTHON, "-m", "celery", "-A", "config", "worker", "--loglevel", "WARNING", "--concurrency", "1"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        import httpx
+
+        for _ in range(100):
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/health/", headers={"Host": "supplier.localhost"})
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        from tenants.demo import DEMO_PASSWORD, PORTAL_ACCOUNTANT
+
+        staff = ["/login/", "staff@brightsoft.nl", DEMO_PASSWORD]
+        portal = ["/portal/login/", PORTAL_ACCOUNTANT, DEMO_PASSWORD]
+        targets = [
+            ["floor: /health/", "/health/", None],
+            ["staff task list", "/tasks/", staff],
+            ["relation page", f"/relations/{relation_pk}/", staff],
+            ["portal organisation", f"/portal/o/{relation_code}/", portal],
+        ]
+        output = subprocess.run(
+            [
+                PYTHON,
+                __file__,
+                "--drive",
+                "--base",
+                f"http://127.0.0.1:{port}",
+                "--targets",
+                json.dumps(targets),
+                "--seconds",
+                str(args.seconds),
+                "--concurrency",
+                str(args.concurrency),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        results = json.loads(output.strip().splitlines()[-1])
+    finally:
+        gunicorn.terminate()
+        worker.terminate()
+        gunicorn.wait(15)
+        worker.wait(15)
+    floor = results["floor: /health/"]["rps"]
+    print(f"gunicorn workers: {args.workers}, concurrency: {args.concurrency}, {args.seconds:.0f} s per page")
+    print(f"{'page':<22} {'req/s':>8} {'median ms':>10} {'p95 ms':>8} {'failed':>7} {'of floor':>9}")
+    for label, row in results.items():
+        print(
+            f"{label:<22} {row['rps']:>8.1f} {row['median_ms']:>10.1f} {row['p95_ms']:>8.1f} "
+            f"{row['failures']:>7} {row['rps'] / floor:>8.0%}"
+        )
+    print("target: every real page >= 40% of the floor, no failed request")
+
+
+if __name__ == "__main__":
+    main()
