@@ -67,11 +67,20 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    def _body(self) -> dict:
+    def _body(self) -> dict | None:
+        """The JSON body, or None when it is incomplete or not JSON (a client that died
+        mid-request must never create anything)."""
         length = int(self.headers.get("Content-Length") or 0)
         if not length:
             return {}
-        return json.loads(self.rfile.read(length) or b"{}")
+        raw = self.rfile.read(length)
+        if len(raw) < length:
+            return None
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            return None
+        return body if isinstance(body, dict) else None
 
     def _faults(self) -> bool:
         """Inject the configured faults; True when the request was answered by a fault."""
@@ -99,11 +108,18 @@ class Handler(BaseHTTPRequestHandler):
             self._send(404, {"error": "no such endpoint"})
             return
         body = self._body()
+        if body is None:
+            self._send(400, {"error": "bad request: incomplete or invalid JSON body"})
+            return
         kind = ROUTES[(method, parts[1])]
         if method == "POST":
-            key = [body.pop("user"), body.pop("client")] if parts[1] == "memberships" else [body.pop("id", "")]
+            names = ["user", "client"] if parts[1] == "memberships" else ["id"]
+            key = [str(body.pop(name, "") or "") for name in names]
         else:
             key = parts[2:]
+        if not all(key) or (method in {"POST", "PUT"} and parts[1] != "memberships" and not body):
+            self._send(400, {"error": "bad request: an id and data are required"})
+            return
         if self._faults():
             return
         try:

@@ -174,3 +174,19 @@ def test_sync_status_page_shows_state_and_failures(supplier_staff_client, in_sup
     run_sync()
     after = supplier_staff_client.get("/sync/").content.decode()
     assert "In sync" in after
+
+
+def test_the_mock_refuses_requests_without_id_or_data(mock_client_online):
+    import httpx
+
+    assert httpx.post(f"{mock_client_online.url}/api/users", json={}).status_code == 400
+    assert httpx.post(f"{mock_client_online.url}/api/clients", json={"id": "x"}).status_code == 400
+    assert (
+        httpx.post(
+            f"{mock_client_online.url}/api/users",
+            content=b'{"id": "u", "na',
+            headers={"Content-Type": "application/json"},
+        ).status_code
+        == 400
+    )
+    assert mock_client_online.state()["users"] == {} and mock_client_online.ledger() == []
