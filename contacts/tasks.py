@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from django.db import connection
-
-from config.celery import app
+from config.celery import app, require_schema
 
 
 @app.task(name="contacts.apply_due_out_of_service")
 def apply_due_out_of_service_task(schema_name: str) -> int:
-    # A tenant task that arrived without its schema would run in public: refuse (DESIGN.md).
-    if connection.schema_name != schema_name:
-        raise RuntimeError(f"expected schema {schema_name!r}, running in {connection.schema_name!r}")
+    require_schema(schema_name)
     from contacts.services import apply_due_out_of_service
 
     return apply_due_out_of_service()

@@ -98,19 +98,25 @@ def contact_picker(request):
 @staff_required
 def contact_detail(request, pk: int):
     contact = get_contact_for_staff(request, pk)
-    definitions = attribute_definitions()
     values = {value.definition_id: value.value for value in contact.attribute_values.all()}
+    form = AttributeValuesForm(definitions=attribute_definitions(), values=values)
+    return _render_detail(request, contact, form)
+
+
+def _render_detail(request, contact, attributes_form, status: int = 200):
+    """The contact page, shared by its GET and by a refused attributes form."""
     return render(
         request,
         "contacts/detail.html",
         {
             "contact": contact,
-            "attributes_form": AttributeValuesForm(definitions=definitions, values=values),
+            "attributes_form": attributes_form,
             "tasks": reported_tasks(contact)[:20],
             "history": contact_history(contact),
             "merges": contact.merges.select_related("actor"),
             "remote": contact_remote_view(contact),
         },
+        status=status,
     )
 
 
@@ -205,17 +211,7 @@ def contact_attributes(request, pk: int):
         messages.success(request, _("Attributes saved."))
         return redirect("contacts:detail", pk=contact.pk)
     messages.error(request, _("Some attributes are not valid; nothing was saved."))
-    return render(
-        request,
-        "contacts/detail.html",
-        {
-            "contact": contact,
-            "attributes_form": form,
-            "tasks": reported_tasks(contact)[:20],
-            "history": contact_history(contact),
-        },
-        status=400,
-    )
+    return _render_detail(request, contact, form, status=400)
 
 
 @staff_required

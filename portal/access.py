@@ -103,3 +103,9 @@ def get_task_for_portal_user(request, membership: ContactLink, task_code) -> Tas
 def require_admin(membership: ContactLink) -> None:
     if not membership.is_admin:
         raise Http404
+
+
+def require_support_access(membership: ContactLink) -> None:
+    """Task pages exist only for members with support access to this organisation."""
+    if membership.support_access == ContactLink.SupportAccess.NONE:
+        raise Http404

@@ -24,6 +24,7 @@ from portal.access import (
     portal_contact,
     portal_required,
     require_admin,
+    require_support_access,
     visible_tasks,
 )
 from portal.forms import (
@@ -363,15 +364,10 @@ def member_access(request, org, link_id):
     return redirect("portal:members", org=org)
 
 
-def _require_support_access(membership):
-    if membership.support_access == ContactLink.SupportAccess.NONE:
-        raise Http404
-
-
 @portal_required
 def task_list(request, org):
     membership = get_membership_for_portal_user(request, org)
-    _require_support_access(membership)
+    require_support_access(membership)
     form = TaskFilterForm(request.GET or None)
     tasks = visible_tasks(membership).select_related("reporter").order_by("-created_at")
     if form.is_valid():
@@ -391,7 +387,7 @@ def task_list(request, org):
 @portal_required
 def task_new(request, org):
     membership = get_membership_for_portal_user(request, org)
-    _require_support_access(membership)
+    require_support_access(membership)
     form = PortalTaskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         task = task_create(
@@ -409,7 +405,7 @@ def task_new(request, org):
 @portal_required
 def task_detail(request, org, task):
     membership = get_membership_for_portal_user(request, org)
-    _require_support_access(membership)
+    require_support_access(membership)
     task = get_task_for_portal_user(request, membership, task)
     form = PortalCommentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

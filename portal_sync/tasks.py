@@ -6,9 +6,8 @@ import contextlib
 
 import redis
 from django.conf import settings
-from django.db import connection
 
-from config.celery import app
+from config.celery import app, require_schema
 
 LOCK_SECONDS = 30
 
@@ -22,8 +21,7 @@ def _lock(schema_name: str):
 
 @app.task(name="portal_sync.sync_contractant", bind=True, max_retries=8)
 def sync_contractant_task(self, schema_name: str) -> str:
-    if connection.schema_name != schema_name:
-        raise RuntimeError(f"expected schema {schema_name!r}, running in {connection.schema_name!r}")
+    require_schema(schema_name)
     from portal_sync.models import SyncRun
     from portal_sync.services import run_sync
 
@@ -56,8 +54,7 @@ def relay_outbox_task() -> int:
 
 @app.task(name="portal_sync.reconcile_contractant")
 def reconcile_contractant_task(schema_name: str) -> str:
-    if connection.schema_name != schema_name:
-        raise RuntimeError(f"expected schema {schema_name!r}, running in {connection.schema_name!r}")
+    require_schema(schema_name)
     from portal_sync.services import reconcile
 
     lock = _lock(schema_name)
