@@ -23,6 +23,7 @@ run: $(VENV)/.installed messages
 	$(PY) -m config.devrun
 
 test: lint messages
+	.ci/ensure-chromium
 	DJANGO_ENV=test $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed

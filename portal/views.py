@@ -131,7 +131,10 @@ def organisation(request, org):
                 form.add_error(None, error_text(exc))
             else:
                 messages.success(request, _("The postal address is saved."))
-                return redirect("portal:organisation", org=org)
+                if not request.htmx:
+                    return redirect("portal:organisation", org=org)
+                # htmx swaps only the address card: it shows the message and the saved values.
+                form = AddressForm(instance=type(membership.relation).objects.get(pk=membership.relation_id))
     template = "portal/organisation.html#address" if request.htmx else "portal/organisation.html"
     return _render(request, template, {"form": form}, membership, status=400 if form.errors else 200)
 

@@ -39,6 +39,17 @@ def test_admin_edit_through_htmx_returns_the_address_block(org_admin, bakkerij):
     assert "Enter a Dutch postcode like 1234 AB." in html
 
 
+def test_a_saved_address_through_htmx_shows_the_message_inside_the_address_block(org_admin, bakkerij):
+    # htmx swaps only the block: a redirect would lose the message outside it.
+    response = portal_client(org_admin).post(org_url(bakkerij), ADDRESS, HTTP_HX_REQUEST="true")
+
+    html = page(response)
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section class="card" id="address">')
+    assert "The postal address is saved." in html
+    assert 'value="1234 AB"' in html
+
+
 def test_invalid_dutch_postcode_gives_a_clear_message_and_nothing_is_saved(org_admin, bakkerij):
     response = portal_client(org_admin).post(org_url(bakkerij), {**ADDRESS, "postcode": "1234 ABC"})
 
