@@ -10,7 +10,6 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -42,7 +41,7 @@ from portal.forms import (
 )
 from portal.selectors import memberships, organisation_members, pending_requests_of
 from tasks.services import task_add_comment, task_create
-from tenants.ui import error_text, paginate, query_without_page
+from tenants.ui import error_text, paginate, query_without_page, safe_next_url
 
 
 def _render(request, template, context, membership=None, status=200):
@@ -64,10 +63,8 @@ def portal_login(request):
         )
         if user is not None and portal_contact(user) is not None:
             login(request, user)
-            next_url = request.POST.get("next", "")
-            if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}) and next_url.startswith(
-                "/portal/"
-            ):
+            next_url = safe_next_url(request, request.POST.get("next"), under="/portal/")
+            if next_url:
                 return redirect(next_url)
             return redirect("portal:home")
         error = _("E-mail address or password is incorrect, or this account has no portal access.")

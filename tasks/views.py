@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -18,7 +17,7 @@ from tasks.forms import CommentForm, MoveTasksForm, StatusForm, TaskFilterForm, 
 from tasks.selectors import open_task_ids_of, task_list
 from tenants.access import staff_required
 from tenants.crossing import support_tasks_for
-from tenants.ui import error_text, paginate, query_without_page
+from tenants.ui import error_text, paginate, query_without_page, safe_next_url
 
 
 @staff_required
@@ -160,9 +159,7 @@ def task_link_remove(request, pk: int, link_pk: int):
 @require_POST
 def task_move(request):
     form = MoveTasksForm(request.POST)
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = ""
+    next_url = safe_next_url(request, request.POST.get("next"))
     if not form.is_valid():
         messages.error(request, error_text(ValidationError(sum(form.errors.values(), []))))
         return redirect(next_url or "tasks:list")

@@ -18,13 +18,14 @@ from tests.factories import RelationFactory, SubscriptionFactory, TaskFactory
 SKIP = {"access_confirm"}  # a signed token, not an object id
 
 
-def patterns(resolver=None, prefix="", namespace=""):
+def patterns(resolver=None, prefix="", namespace="", all_routes=False):
+    """(name, route) of the tenant URL patterns that take ids, or of all of them."""
     resolver = resolver or get_resolver("config.urls_tenant")
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
             ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from patterns(entry, prefix + str(entry.pattern), ns)
-        elif isinstance(entry, URLPattern) and entry.pattern.converters or "<" in str(entry.pattern):
+            yield from patterns(entry, prefix + str(entry.pattern), ns, all_routes)
+        elif all_routes or isinstance(entry, URLPattern) and entry.pattern.converters or "<" in str(entry.pattern):
             yield namespace + (entry.name or ""), prefix + str(entry.pattern)
 
 

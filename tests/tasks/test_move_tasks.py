@@ -108,6 +108,20 @@ def test_move_all_open_tasks_from_the_relation_tasks_tab(supplier_staff_client, 
     assert relations_of(closed) == {a.pk}
 
 
+@pytest.mark.parametrize("next_url", ["relations:list", '"><b>x</b>', "https://evil.example/", "//evil.example/"])
+def test_a_foreign_or_odd_next_url_falls_back_to_the_task_list(supplier_staff_client, in_supplier, next_url):
+    # Found by tests/test_every_form.py: a `next` that was not a path was reversed as a view name (500).
+    a, b = RelationFactory(name="Oud"), RelationFactory(name="Nieuw")
+    task = TaskFactory(relations=[a])
+
+    response = supplier_staff_client.post(
+        "/tasks/move/", {"from_relation": a.pk, "to_relation": b.pk, "task_ids": [task.pk], "next": next_url}
+    )
+
+    assert (response.status_code, response["Location"]) == (302, "/tasks/")
+    assert relations_of(task) == {b.pk}
+
+
 def test_move_without_selection_or_target_is_refused_clearly(supplier_staff_client, in_supplier):
     a = RelationFactory(name="Oud")
     task = TaskFactory(relations=[a])

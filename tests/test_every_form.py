@@ -1,0 +1,271 @@
+"""Every form a staff or portal user can post, found by reading the pages themselves, gets
+hostile values (hypothesis) in every field it renders: never a server error, never
+unescaped markup, never a redirect to another site.
+
+The forms are discovered, not listed: each page below is fetched, its <form method=post>
+elements parsed, and each form posted with hostile values for exactly the fields it shows
+(hidden ones too: ids, `next` URLs). A last check makes sure every URL that takes a POST
+was reached through some form, so a new form cannot escape this test.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlparse
+
+import pytest
+from django.core.cache import cache
+from django.urls import resolve
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from contacts.models import ContactLink
+from contacts.services import attribute_define, create_contact, link_contact, mark_out_of_service
+from portal.services import grant_portal_login
+from portal_sync.models import SyncFailure
+from relations.services import relink
+from subscriptions.services import bind_technical_setup
+from tests.conftest import STAFF_PASSWORD, SUPPLIER, client_for
+from tests.factories import RelationFactory, SubscriptionFactory, TaskFactory
+from tests.test_isolation_crawler import patterns
+
+MARKUP = "<script>alert(1)</script>"
+HOSTILE = [
+    MARKUP,
+    '"><img src=x onerror=alert(1)>',
+    "'; DROP TABLE relations_relation; --",
+    "\x00nul",
+    "Ω≈ç√∫˜µ≤≥÷ 👩‍💻",
+    "",
+    " ",
+    "-1",
+    "99999999999999999999999",
+    "1.5",
+    "2026-02-31",
+    "%(name)s{{x}}",
+    "https://evil.example/",
+    "//evil.example/",
+]
+# Over-long values are built, not drawn character by character (cheap for hypothesis).
+over_long = st.builds(
+    lambda piece, times: piece * times, st.sampled_from(["x", "é", "<b>", "9"]), st.integers(300, 3000)
+)
+hostile_text = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=100), over_long)
+
+# Views that take no POST at all (pages, live searches, redirects).
+GET_ONLY = {
+    "staff:home",
+    "staff:health",
+    "relations:list",
+    "relations:picker",
+    "relations:detail",
+    "relations:subscriptions",
+    "relations:contacts",
+    "relations:tasks",
+    "relations:history",
+    "subscriptions:contractant_options",
+    "contacts:list",
+    "contacts:duplicates",
+    "contacts:picker",
+    "contacts:detail",
+    "tasks:list",
+    "tasks:support",
+    "tasks:link_search",
+    "portal_sync:status",
+    "portal:home",
+    "portal:switch",
+    "portal:requests",
+    "portal:contacts",
+    "portal:members",
+    "portal:tasks",
+}
+# Posted elsewhere on purpose: logins are throttled per username (tests/portal/test_login.py,
+# tests/tenants/test_staff_shell.py); logging out would end this test's sessions.
+ELSEWHERE = {
+    "staff:login",
+    "staff:logout",
+    "portal:login",
+    "portal:logout",
+    "portal:access",
+    "portal:access_confirm",
+}
+
+
+@dataclass
+class Form:
+    action: str
+    fields: dict[str, list[str]] = field(default_factory=dict)  # name -> sensible values seen
+
+
+class FormParser(HTMLParser):
+    def __init__(self, page_url: str):
+        super().__init__()
+        self.page_url = page_url
+        self.forms: list[Form] = []
+        self._form: Form | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "").lower() == "post":
+            self._form = Form(urljoin(self.page_url, attrs.get("action") or self.page_url))
+            self.forms.append(self._form)
+        elif self._form is None or not attrs.get("name"):
+            return
+        elif tag in {"input", "textarea"} and attrs["name"] != "csrfmiddlewaretoken":
+            values = self._form.fields.setdefault(attrs["name"], [])
+            if attrs.get("type") in {"checkbox", "radio"}:
+                values.append(attrs.get("value", "on"))
+            elif attrs.get("value"):
+                values.append(attrs["value"])
+        elif tag == "select":
+            self._select = attrs["name"]
+            self._form.fields.setdefault(self._select, [])
+        if tag == "option" and self._form is not None and self._select and attrs.get("value"):
+            self._form.fields[self._select].append(attrs["value"])
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+
+
+def forms_on(client, url: str) -> list[Form]:
+    response = client.get(url)
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    parser = FormParser(url)
+    parser.feed(response.content.decode())
+    return parser.forms
+
+
+def assert_handled(response, host: str) -> None:
+    assert response.status_code in {200, 302, 400, 403, 404, 409, 429}, response.status_code
+    assert MARKUP not in response.content.decode()
+    if response.status_code == 302:
+        target = urlparse(response["Location"])
+        assert target.netloc in {"", host}, f"redirected off-site to {response['Location']}"
+
+
+FUZZ = settings(
+    max_examples=6,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def fuzz_form(client, form: Form, host: str) -> None:
+    @FUZZ
+    @given(data=st.data())
+    def post_hostile(data):
+        cache.clear()  # throttles (membership requests) would otherwise answer before the form does
+        values = {}
+        for name, seen in form.fields.items():
+            # Sometimes a value the page offered, so validation goes past the first field.
+            choices = st.sampled_from(seen) if seen else hostile_text
+            values[name] = data.draw(st.one_of(hostile_text, choices), label=name)
+        assert_handled(client.post(urlparse(form.action).path, values), host)
+
+    post_hostile()
+
+
+@pytest.fixture
+def world(supplier_user, alpha, beta):
+    old = RelationFactory(name="Oud B.V.", customer_number="W1", coc_number="10000001")
+    new = RelationFactory(name="Nieuw B.V.", customer_number="W2", coc_number="10000002")
+    unbound = RelationFactory(name="Los B.V.", customer_number="W3", coc_number="10000003")
+    old_subscription, new_subscription = SubscriptionFactory(relation=old), SubscriptionFactory(relation=new)
+    SubscriptionFactory(relation=unbound)
+    bind_technical_setup(subscription=old_subscription, contractant=alpha, database="default", actor=supplier_user)
+    task = TaskFactory(relations=[old], subject="Melding")
+    record = relink(from_relation=old, to_relation=new, actor=supplier_user).record
+    admin = create_contact(actor=supplier_user, first_name="Ada", last_name="Admin", email="ada@w.test")
+    leaving = create_contact(actor=supplier_user, first_name="Vera", last_name="Vertrek", email="vera@w.test")
+    asking = create_contact(actor=supplier_user, first_name="Rik", last_name="Vraag", email="rik@w.test")
+    admin_link = link_contact(
+        contact=admin, relation=new, actor=supplier_user, is_admin=True, is_approver=True, support_access="all"
+    )
+    link_contact(contact=leaving, relation=new, actor=supplier_user)
+    link_contact(contact=asking, relation=new, actor=supplier_user, status=ContactLink.PortalStatus.REQUESTED)
+    mark_out_of_service(
+        contact=leaving,
+        successor=admin,
+        effective_date=datetime.date.today() + datetime.timedelta(days=30),
+        actor=supplier_user,
+    )
+    definition = attribute_define(
+        actor=supplier_user, name="Afdeling", type="text", visible_in_portal=True, editable_in_portal=True
+    )
+    reported = TaskFactory(relations=[new], subject="Portaalmelding", reporter=admin)
+    SyncFailure.objects.create(kind="user", key={"id": "x"}, error="refused", status_code=422)
+    grant_portal_login(contact=admin, password=STAFF_PASSWORD)
+    staff = client_for(SUPPLIER)
+    staff.post("/login/", {"username": SUPPLIER.staff_email, "password": STAFF_PASSWORD})
+    portal = client_for(SUPPLIER)
+    portal.post("/portal/login/", {"username": "ada@w.test", "password": STAFF_PASSWORD})
+    org = f"/portal/o/{new.code}"
+    staff_pages = [
+        "/",
+        "/relations/",
+        "/relations/new/",
+        f"/relations/{old.pk}/",
+        f"/relations/{old.pk}/edit/",
+        f"/relations/{new.pk}/subscriptions/",
+        f"/relations/{unbound.pk}/subscriptions/",
+        f"/relations/{old.pk}/contacts/",
+        f"/relations/{new.pk}/tasks/",
+        f"/relations/{old.pk}/history/",
+        f"/relations/{new.pk}/relink/?to={unbound.pk}",
+        f"/subscriptions/relation/{old.pk}/new/",
+        f"/subscriptions/{new_subscription.pk}/edit/",
+        "/contacts/",
+        "/contacts/new/",
+        "/contacts/attributes/",
+        f"/contacts/attributes/{definition.pk}/",
+        f"/contacts/{admin.pk}/",
+        f"/contacts/{admin.pk}/edit/",
+        f"/contacts/{admin.pk}/merge/?other={asking.pk}",
+        f"/contacts/{asking.pk}/out-of-service/?successor={admin.pk}&effective_date={datetime.date.today():%Y-%m-%d}",
+        f"/contacts/{leaving.pk}/",
+        f"/contacts/{admin.pk}/links/{admin_link.pk}/",
+        "/tasks/",
+        "/tasks/new/",
+        f"/tasks/{task.pk}/",
+        "/sync/",
+    ]
+    portal_pages = [
+        "/portal/organisations/add/",
+        f"{org}/",
+        f"{org}/contacts/",
+        f"{org}/contacts/new/",
+        f"{org}/contacts/{admin.code}/",
+        f"{org}/members/",
+        f"{org}/tasks/",
+        f"{org}/tasks/new/",
+        f"{org}/tasks/{reported.code}/",
+    ]
+    assert record is not None
+    return staff, staff_pages, portal, portal_pages
+
+
+def test_every_staff_and_portal_form_survives_hostile_input(world):
+    staff, staff_pages, portal, portal_pages = world
+    forms: dict[str, tuple] = {}
+    for client, pages in [(staff, staff_pages), (portal, portal_pages)]:
+        for url in pages:
+            for form in forms_on(client, url):
+                name = resolve(urlparse(form.action).path, urlconf="config.urls_tenant").view_name
+                if name not in ELSEWHERE:
+                    forms.setdefault(f"{name} {sorted(form.fields)}", (client, form, name))
+
+    for client, form, _name in forms.values():
+        fuzz_form(client, form, SUPPLIER.host)
+
+    posted = {name for _client, _form, name in forms.values()}
+    every_view = {name for name, _route in patterns(all_routes=True)}
+    missing = every_view - GET_ONLY - ELSEWHERE - {"set_language"} - posted
+    assert not missing, f"views that take a POST but no page offered a form for: {sorted(missing)}"
+    assert len(forms) >= 30
