@@ -35,7 +35,15 @@ PERSONAS = [SUPPLIER, ALPHA, BETA]
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from django.test.utils import setup_databases, teardown_databases
+
+    created = None
     with django_db_blocker.unblock():
+        if not connection.settings_dict["NAME"].startswith("test_"):
+            # pytest-django creates the test database only when a collected test asks for `db`.
+            # Tests that commit through django_db_blocker (worker, journeys) run on their own
+            # too, and must never write into the development database.
+            created = setup_databases(verbosity=0, interactive=False, aliases={"default"})
         migrate_template_schema()
         for persona in PERSONAS:
             provision_contractant(
@@ -46,6 +54,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 admin_password=STAFF_PASSWORD,
             )
         connection.set_schema_to_public()
+    yield
+    if created:
+        with django_db_blocker.unblock():
+            teardown_databases(created, verbosity=0)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _only_the_test_database(django_db_setup):
+    """Every test, also one that only commits through django_db_blocker, gets the test database."""
+    assert connection.settings_dict["NAME"].startswith("test_")
 
 
 @pytest.fixture(autouse=True)

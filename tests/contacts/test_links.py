@@ -28,6 +28,16 @@ def test_one_contact_linked_to_three_relations_shows_on_each_contacts_tab(client
     assert all(relation.name in page for relation in relations)
 
 
+def test_a_relation_name_ending_in_an_abbreviation_gives_one_full_stop(client_en, jan):
+    relation = RelationFactory(name="Jansen Brood & Banket B.V.")
+
+    response = client_en.post(f"/contacts/{jan.pk}/links/", {"relation": relation.pk}, follow=True)
+
+    html = response.content.decode()
+    assert "Jan Jansen is now linked to Jansen Brood &amp; Banket B.V.</li>" in html
+    assert "B.V.." not in html
+
+
 def test_link_from_the_contact_page(client_en, jan):
     relation = RelationFactory(name="Bakkerij Jansen")
 
