@@ -525,9 +525,11 @@ def mark_out_of_service(*, contact: Contact, successor: Contact, effective_date:
 
 
 def cancel_out_of_service(*, contact: Contact, actor) -> Contact:
-    if contact.out_of_service_applied_at:
-        raise ValidationError(_("This contact is already out of service; that cannot be cancelled."))
     with transaction.atomic():
+        # Locked and read afresh: the beat job may be applying this very out-of-service.
+        contact = Contact.objects.select_for_update().get(pk=contact.pk)
+        if contact.out_of_service_applied_at:
+            raise ValidationError(_("This contact is already out of service; that cannot be cancelled."))
         if contact.out_of_service_on:
             _record_out_of_service(
                 contact=contact,
