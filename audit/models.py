@@ -7,24 +7,32 @@ from django.db import models
 from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SecurityEvent(models.Model):
     """One security-relevant event in this contractant. Written by audit.services only, never changed."""
 
     class Kind(models.TextChoices):
-        STAFF_LOGIN = "staff_login", _("Staff login")
-        STAFF_LOGIN_FAILED = "staff_login_failed", _("Staff login failed")
-        PORTAL_LOGIN = "portal_login", _("Portal login")
-        PORTAL_LOGIN_FAILED = "portal_login_failed", _("Portal login failed")
-        LOCKED_OUT = "locked_out", _("Locked out after failed logins")
-        RELINK = "relink", _("Relink")
-        RELINK_UNDONE = "relink_undone", _("Relink undone")
-        MEMBERSHIP_APPROVED = "membership_approved", _("Membership approved")
-        MEMBERSHIP_REJECTED = "membership_rejected", _("Membership rejected")
-        OUT_OF_SERVICE_SCHEDULED = "out_of_service_scheduled", _("Out of service scheduled")
-        OUT_OF_SERVICE_APPLIED = "out_of_service_applied", _("Out of service applied")
-        OUT_OF_SERVICE_CANCELLED = "out_of_service_cancelled", _("Out of service cancelled")
+        # A context of their own: "Staff login" is also the login page's heading.
+        STAFF_LOGIN = "staff_login", pgettext_lazy("security event", "Staff login")
+        STAFF_LOGIN_FAILED = "staff_login_failed", pgettext_lazy("security event", "Staff login failed")
+        PORTAL_LOGIN = "portal_login", pgettext_lazy("security event", "Portal login")
+        PORTAL_LOGIN_FAILED = "portal_login_failed", pgettext_lazy("security event", "Portal login failed")
+        LOCKED_OUT = "locked_out", pgettext_lazy("security event", "Locked out after failed logins")
+        RELINK = "relink", pgettext_lazy("security event", "Relink")
+        RELINK_UNDONE = "relink_undone", pgettext_lazy("security event", "Relink undone")
+        MEMBERSHIP_APPROVED = "membership_approved", pgettext_lazy("security event", "Membership approved")
+        MEMBERSHIP_REJECTED = "membership_rejected", pgettext_lazy("security event", "Membership rejected")
+        OUT_OF_SERVICE_SCHEDULED = (
+            "out_of_service_scheduled",
+            pgettext_lazy("security event", "Out of service scheduled"),
+        )
+        OUT_OF_SERVICE_APPLIED = "out_of_service_applied", pgettext_lazy("security event", "Out of service applied")
+        OUT_OF_SERVICE_CANCELLED = (
+            "out_of_service_cancelled",
+            pgettext_lazy("security event", "Out of service cancelled"),
+        )
 
     occurred_at = models.DateTimeField(_("when"), default=timezone.now, db_default=Now(), editable=False)
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
