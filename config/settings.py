@@ -64,6 +64,7 @@ TENANT_APPS = [
     "tasks",
     "portal",
     "portal_sync",
+    "audit",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

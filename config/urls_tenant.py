@@ -10,5 +10,6 @@ urlpatterns = [
     path("tasks/", include("tasks.urls")),
     path("sync/", include("portal_sync.urls")),
     path("portal/", include("portal.urls")),
+    path("audit/", include("audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -12,9 +12,13 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from audit.models import SecurityEvent
+from audit.services import record_security_event
 from contacts.models import AttributeDefinition, AttributeValue, Contact, ContactLink, MergeRecord
 from portal_sync.outbox import record_change
 from relations.models import Relation
@@ -510,17 +514,52 @@ def mark_out_of_service(*, contact: Contact, successor: Contact, effective_date:
         contact.save(update_fields=["successor", "out_of_service_on", "updated_at"])
         if plan.is_immediate:
             _apply_out_of_service(contact=contact, actor=actor)
+        else:
+            _record_out_of_service(
+                contact=contact,
+                kind=SecurityEvent.Kind.OUT_OF_SERVICE_SCHEDULED,
+                summary=gettext_noop("%(contact)s will be out of service from %(date)s; %(successor)s takes over."),
+                actor=actor,
+            )
     return contact
 
 
 def cancel_out_of_service(*, contact: Contact, actor) -> Contact:
-    if contact.out_of_service_applied_at:
-        raise ValidationError(_("This contact is already out of service; that cannot be cancelled."))
-    contact.successor = None
-    contact.out_of_service_on = None
-    contact._history_user = actor
-    contact.save(update_fields=["successor", "out_of_service_on", "updated_at"])
+    with transaction.atomic():
+        # Locked and read afresh: the beat job may be applying this very out-of-service.
+        contact = Contact.objects.select_for_update().get(pk=contact.pk)
+        if contact.out_of_service_applied_at:
+            raise ValidationError(_("This contact is already out of service; that cannot be cancelled."))
+        if contact.out_of_service_on:
+            _record_out_of_service(
+                contact=contact,
+                kind=SecurityEvent.Kind.OUT_OF_SERVICE_CANCELLED,
+                summary=gettext_noop(
+                    "Out of service of %(contact)s (from %(date)s, successor %(successor)s) cancelled."
+                ),
+                actor=actor,
+            )
+        contact.successor = None
+        contact.out_of_service_on = None
+        contact._history_user = actor
+        contact.save(update_fields=["successor", "out_of_service_on", "updated_at"])
     return contact
+
+
+def _record_out_of_service(*, contact: Contact, kind: str, summary: str, actor) -> None:
+    successor = contact.successor
+    record_security_event(
+        kind=kind,
+        summary=summary,
+        summary_params={
+            "contact": contact.full_name,
+            "successor": successor.full_name if successor else "—",
+            "date": formats.date_format(contact.out_of_service_on, "d-m-Y") if contact.out_of_service_on else "—",
+        },
+        actor=actor,
+        object_label=contact.full_name,
+        object_url=reverse("contacts:detail", args=[contact.pk]),
+    )
 
 
 def _apply_out_of_service(*, contact: Contact, actor) -> None:
@@ -546,6 +585,15 @@ def _apply_out_of_service(*, contact: Contact, actor) -> None:
     contact.out_of_service_applied_at = timezone.now()
     contact._history_user = actor
     contact.save(update_fields=["status", "out_of_service_applied_at", "updated_at"])
+    _record_out_of_service(
+        contact=contact,
+        kind=SecurityEvent.Kind.OUT_OF_SERVICE_APPLIED,
+        summary=gettext_noop(
+            "%(contact)s is out of service as of %(date)s: open tasks to %(successor)s, admin roles and portal "
+            "login removed."
+        ),
+        actor=actor,
+    )
     # Its Client Online user goes, in safe order, with the next sync (DESIGN.md rule 5).
     record_change()
 

@@ -14,7 +14,10 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from audit.models import SecurityEvent
+from audit.services import record_security_event
 from contacts import services as contact_services
 from contacts.models import Contact, ContactLink
 from relations.models import Relation
@@ -173,8 +176,31 @@ def decide_membership(
         if approve:
             data["support_access"] = support_access
         link = contact_services.update_link(link=link, actor=actor, data=data)
+        _record_decision(link=link, approve=approve, decided_by=decided_by, actor=actor)
         transaction.on_commit(lambda: _mail_requester_about_decision(link.pk))
     return link
+
+
+def _record_decision(*, link: ContactLink, approve: bool, decided_by: Contact, actor) -> None:
+    params = {
+        "admin": decided_by.full_name,
+        "member": link.contact.full_name,
+        "relation": link.relation.name,
+        # Lazy: rendered in the log's language by the audit service.
+        "access": ContactLink.SupportAccess(link.support_access).label,
+    }
+    record_security_event(
+        kind=SecurityEvent.Kind.MEMBERSHIP_APPROVED if approve else SecurityEvent.Kind.MEMBERSHIP_REJECTED,
+        summary=(
+            gettext_noop("%(admin)s approved %(member)s as member of %(relation)s (support access: %(access)s).")
+            if approve
+            else gettext_noop("%(admin)s rejected the membership request of %(member)s for %(relation)s.")
+        ),
+        summary_params=params,
+        actor=actor,
+        object_label=link.contact.full_name,
+        object_url=reverse("contacts:detail", args=[link.contact_id]),
+    )
 
 
 def _mail_requester_about_decision(link_pk: int) -> None:

@@ -6,8 +6,12 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from audit.models import SecurityEvent
+from audit.services import record_security_event
 from portal_sync.outbox import record_change
 from relations.models import Relation, RelinkRecord
 from subscriptions.models import Subscription, TechnicalSetup
@@ -180,6 +184,29 @@ def relink(
             moved_task_ids=task_ids,
             actor=actor,
             undo_of=_undo_of,
+        )
+        record_security_event(
+            kind=SecurityEvent.Kind.RELINK_UNDONE if _undo_of else SecurityEvent.Kind.RELINK,
+            summary=(
+                gettext_noop(
+                    "Relink undone: contractant %(contractant)s back from %(from_relation)s to %(to_relation)s "
+                    "(open tasks moved: %(count)s)."
+                )
+                if _undo_of
+                else gettext_noop(
+                    "Contractant %(contractant)s relinked from %(from_relation)s to %(to_relation)s "
+                    "(open tasks moved: %(count)s)."
+                )
+            ),
+            summary_params={
+                "contractant": plan.contractant.name,
+                "from_relation": from_relation.name,
+                "to_relation": to_relation.name,
+                "count": moved,
+            },
+            actor=actor,
+            object_label=to_relation.name,
+            object_url=reverse("relations:history", args=[to_relation.pk]),
         )
     return RelinkResult(record=record, moved_task_count=moved)
 

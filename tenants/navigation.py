@@ -8,11 +8,15 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from tenants.access import is_staff_admin
+
 
 @dataclass(frozen=True)
 class NavItem:
     label: str | Promise
     url_name: str
+    # Shown to staff administrators only (tenants.access.staff_admin_required pages).
+    admin_only: bool = False
 
 
 STAFF_NAVIGATION = [
@@ -21,12 +25,16 @@ STAFF_NAVIGATION = [
     NavItem(_("Tasks"), "tasks:list"),
     NavItem(_("Support tasks"), "tasks:support"),
     NavItem(_("Sync status"), "portal_sync:status"),
+    NavItem(_("Security log"), "audit:list", admin_only=True),
 ]
 
 
-def staff_navigation(current_path: str) -> list[dict]:
+def staff_navigation(current_path: str, user=None) -> list[dict]:
+    show_admin_items = user is not None and is_staff_admin(user)
     items = []
     for item in STAFF_NAVIGATION:
+        if item.admin_only and not show_admin_items:
+            continue
         try:
             url = reverse(item.url_name)
         except NoReverseMatch:

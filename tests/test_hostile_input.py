@@ -92,8 +92,8 @@ def test_task_form(staff, subject, description, priority):
 @FUZZ
 @given(query=hostile_text, status=hostile_text, page=hostile_text)
 def test_list_filters(staff, query, status, page):
-    for url in ["/relations/", "/tasks/", "/contacts/", "/relations/picker/", "/contacts/duplicates/"]:
-        assert_handled(staff.get(url, {"q": query, "status": status, "page": page, "email": query}))
+    for url in ["/relations/", "/tasks/", "/contacts/", "/relations/picker/", "/contacts/duplicates/", "/audit/"]:
+        assert_handled(staff.get(url, {"q": query, "status": status, "kind": status, "page": page, "email": query}))
 
 
 @pytest.fixture

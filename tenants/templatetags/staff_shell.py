@@ -7,4 +7,5 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def staff_navigation(context):
-    return build_navigation(context["request"].path)
+    request = context["request"]
+    return build_navigation(request.path, getattr(request, "user", None))

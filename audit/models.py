@@ -1,0 +1,71 @@
+"""The security log: append-only events a staff administrator reviews (logins, relinks, ...)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Now
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class SecurityEvent(models.Model):
+    """One security-relevant event in this contractant. Written by audit.services only, never changed."""
+
+    class Kind(models.TextChoices):
+        # A context of their own: "Staff login" is also the login page's heading.
+        STAFF_LOGIN = "staff_login", pgettext_lazy("security event", "Staff login")
+        STAFF_LOGIN_FAILED = "staff_login_failed", pgettext_lazy("security event", "Staff login failed")
+        PORTAL_LOGIN = "portal_login", pgettext_lazy("security event", "Portal login")
+        PORTAL_LOGIN_FAILED = "portal_login_failed", pgettext_lazy("security event", "Portal login failed")
+        LOCKED_OUT = "locked_out", pgettext_lazy("security event", "Locked out after failed logins")
+        RELINK = "relink", pgettext_lazy("security event", "Relink")
+        RELINK_UNDONE = "relink_undone", pgettext_lazy("security event", "Relink undone")
+        MEMBERSHIP_APPROVED = "membership_approved", pgettext_lazy("security event", "Membership approved")
+        MEMBERSHIP_REJECTED = "membership_rejected", pgettext_lazy("security event", "Membership rejected")
+        OUT_OF_SERVICE_SCHEDULED = (
+            "out_of_service_scheduled",
+            pgettext_lazy("security event", "Out of service scheduled"),
+        )
+        OUT_OF_SERVICE_APPLIED = "out_of_service_applied", pgettext_lazy("security event", "Out of service applied")
+        OUT_OF_SERVICE_CANCELLED = (
+            "out_of_service_cancelled",
+            pgettext_lazy("security event", "Out of service cancelled"),
+        )
+
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now, db_default=Now(), editable=False)
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    # The label stays when the user is deleted, and holds the name as typed for failed logins.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(_("who"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    summary = models.CharField(_("summary"), max_length=500)
+    object_label = models.CharField(_("object"), max_length=200, blank=True)
+    object_url = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            models.Index(fields=["-occurred_at", "-id"], name="audit_event_occurred_idx"),
+            models.Index(fields=["kind", "-occurred_at"], name="audit_event_kind_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.kind} {self.actor_label}"
+
+    def save(self, *args, **kwargs):
+        # Append-only: a security log that can be edited proves nothing.
+        if not self._state.adding:
+            raise ValueError("Security events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Security events are append-only.")
+
+    @property
+    def is_refusal(self) -> bool:
+        """A refused login: shown as a warning in the log."""
+        return self.kind in {self.Kind.STAFF_LOGIN_FAILED, self.Kind.PORTAL_LOGIN_FAILED, self.Kind.LOCKED_OUT}

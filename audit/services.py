@@ -1,0 +1,122 @@
+"""Writes on the security log. `record_security_event` is the only way in; there is no update or delete.
+
+Summaries are written in the site language (settings.LANGUAGE_CODE), whatever language the
+person or job that caused the event uses, so the log reads as one text and searches alike.
+Callers pass the message marked with `gettext_noop` and its parameters separately.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_ipv46_address
+from django.db import connection
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
+from django_tenants.utils import get_public_schema_name
+
+from audit.models import SecurityEvent
+
+LABEL_LENGTH = SecurityEvent._meta.get_field("actor_label").max_length
+SUMMARY_LENGTH = SecurityEvent._meta.get_field("summary").max_length
+OBJECT_LABEL_LENGTH = SecurityEvent._meta.get_field("object_label").max_length
+PORTAL_PREFIX = "/portal/"
+
+
+def _clean_label(value: str | None, max_length: int) -> str:
+    """Text as typed (a failed login's user name): NUL bytes dropped, length capped."""
+    return (value or "").replace("\x00", "").strip()[:max_length]
+
+
+def _clean_ip(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        validate_ipv46_address(value)
+    except ValidationError:
+        return None
+    return value
+
+
+def record_security_event(
+    *,
+    kind: str,
+    summary: str,
+    summary_params: dict | None = None,
+    actor=None,
+    actor_label: str = "",
+    ip_address: str | None = None,
+    object_label: str = "",
+    object_url: str = "",
+) -> SecurityEvent | None:
+    """Append one event to the current contractant's security log, in the caller's transaction.
+
+    On the public schema (the platform admin) there is no security log: nothing is recorded.
+    """
+    if connection.schema_name == get_public_schema_name():
+        return None
+    if kind not in SecurityEvent.Kind.values:
+        raise ValueError(f"Unknown security event kind {kind!r}")
+    if actor is not None and not getattr(actor, "pk", None):
+        actor = None  # AnonymousUser or an unsaved user: nothing to point at
+    if not actor_label and actor is not None:
+        actor_label = actor.get_username()
+    with translation.override(settings.LANGUAGE_CODE):
+        text = gettext(summary) % summary_params if summary_params is not None else gettext(summary)
+    return SecurityEvent.objects.create(
+        kind=kind,
+        actor=actor,
+        actor_label=_clean_label(actor_label, LABEL_LENGTH),
+        ip_address=_clean_ip(ip_address),
+        summary=_clean_label(text, SUMMARY_LENGTH),
+        object_label=_clean_label(object_label, OBJECT_LABEL_LENGTH),
+        object_url=object_url[:200],
+    )
+
+
+# --- Logins: the signal receivers in audit.signals call these and nothing else ------------------
+
+
+def _client_ip(request) -> str | None:
+    if request is None:
+        return None
+    from axes.helpers import get_client_ip_address
+
+    # The same address django-axes throttles on.
+    return get_client_ip_address(request)
+
+
+def _is_portal(request) -> bool:
+    return request is not None and request.path.startswith(PORTAL_PREFIX)
+
+
+def record_login(*, request, user) -> SecurityEvent | None:
+    portal = _is_portal(request)
+    return record_security_event(
+        kind=SecurityEvent.Kind.PORTAL_LOGIN if portal else SecurityEvent.Kind.STAFF_LOGIN,
+        summary=gettext_noop("Logged in to the portal.")
+        if portal
+        else gettext_noop("Logged in to the staff back office."),
+        actor=user,
+        ip_address=_client_ip(request),
+    )
+
+
+def record_login_failed(*, request, username: str | None) -> SecurityEvent | None:
+    """A wrong password, an unknown or inactive account: the name as typed, no actor."""
+    portal = _is_portal(request)
+    return record_security_event(
+        kind=SecurityEvent.Kind.PORTAL_LOGIN_FAILED if portal else SecurityEvent.Kind.STAFF_LOGIN_FAILED,
+        summary=gettext_noop("Portal login failed.") if portal else gettext_noop("Staff login failed."),
+        actor_label=username or "",
+        ip_address=_client_ip(request),
+    )
+
+
+def record_lockout(*, request, username: str | None, ip_address: str | None) -> SecurityEvent | None:
+    return record_security_event(
+        kind=SecurityEvent.Kind.LOCKED_OUT,
+        summary=gettext_noop("Login refused: too many failed attempts for this name from this address."),
+        actor_label=username or "",
+        ip_address=ip_address or _client_ip(request),
+    )
