@@ -17,3 +17,15 @@ def require_schema(schema_name: str) -> None:
 
     if connection.schema_name != schema_name:
         raise RuntimeError(f"expected schema {schema_name!r}, running in {connection.schema_name!r}")
+
+
+def queue_for_contractant(task, schema_name: str, **options):
+    """Queue a tenant task that runs in `schema_name`, from whatever schema the caller is in.
+
+    tenant-schemas-celery takes the schema from the `_schema_name` header and fills it with
+    the *current* schema when absent; a beat job dispatching from the public schema must
+    name the contractant's schema itself (an `apply_async(_schema_name=...)` option loses
+    against that header).
+    """
+    headers = {**(options.pop("headers", None) or {}), "_schema_name": schema_name}
+    return task.apply_async(args=[schema_name], headers=headers, **options)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from config.celery import app, require_schema
+from config.celery import app, queue_for_contractant, require_schema
 
 
 @app.task(name="contacts.apply_due_out_of_service")
@@ -20,5 +20,5 @@ def dispatch_due_out_of_service_task() -> int:
 
     schemas = list(Contractant.objects.filter(is_active=True).values_list("schema_name", flat=True))
     for schema_name in schemas:
-        apply_due_out_of_service_task.apply_async(args=[schema_name], _schema_name=schema_name)
+        queue_for_contractant(apply_due_out_of_service_task, schema_name)
     return len(schemas)

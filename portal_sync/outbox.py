@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import connection, transaction
 
+from config.celery import queue_for_contractant
 from tenants.models import SyncOutbox, current_contractant
 
 
@@ -22,6 +23,6 @@ def record_change() -> None:
     def queue() -> None:
         from portal_sync.tasks import sync_contractant_task
 
-        sync_contractant_task.apply_async(args=[schema_name], _schema_name=schema_name, countdown=1)
+        queue_for_contractant(sync_contractant_task, schema_name, countdown=1)
 
     transaction.on_commit(queue, robust=True)

@@ -7,7 +7,7 @@ import contextlib
 import redis
 from django.conf import settings
 
-from config.celery import app, require_schema
+from config.celery import app, queue_for_contractant, require_schema
 
 LOCK_SECONDS = 30
 
@@ -48,7 +48,7 @@ def relay_outbox_task() -> int:
 
     schemas = set(SyncOutbox.objects.values_list("contractant__schema_name", flat=True).distinct())
     for schema_name in schemas:
-        sync_contractant_task.apply_async(args=[schema_name], _schema_name=schema_name)
+        queue_for_contractant(sync_contractant_task, schema_name)
     return len(schemas)
 
 
@@ -73,5 +73,5 @@ def reconcile_all_task() -> int:
 
     schemas = list(Contractant.objects.filter(is_active=True).values_list("schema_name", flat=True))
     for schema_name in schemas:
-        reconcile_contractant_task.apply_async(args=[schema_name], _schema_name=schema_name)
+        queue_for_contractant(reconcile_contractant_task, schema_name)
     return len(schemas)

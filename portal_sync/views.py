@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.celery import queue_for_contractant
 from portal_sync.desired import desired_state
 from portal_sync.models import RemoteClient, RemoteMembership, RemoteUser, SyncFailure, SyncRun
 from portal_sync.planner import plan
@@ -20,7 +21,7 @@ def _queue_sync() -> None:
     from portal_sync.tasks import sync_contractant_task
 
     schema_name = connection.schema_name
-    sync_contractant_task.apply_async(args=[schema_name], _schema_name=schema_name)
+    queue_for_contractant(sync_contractant_task, schema_name)
 
 
 @staff_required

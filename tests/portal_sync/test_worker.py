@@ -327,3 +327,47 @@ def test_person_q_leaves_a_and_b_and_stops_as_person_relation(
         assert f"{SCHEMA}.{p.code}" in state["users"]
         assert mock_client_online.ledger() == ledger
         connection.set_schema_to_public()
+
+
+def wait_for(condition, timeout: float = 40.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the worker did not get there in time"
+        time.sleep(0.2)
+
+
+def test_beat_jobs_dispatched_from_the_public_schema_run_in_the_contractants_schema(
+    django_db_blocker, committed_contractant, mock_client_online, worker
+):
+    """Beat runs in the public schema. Found with `make run`: the relay, the nightly
+    reconciliation and the out-of-service job queued their per-contractant tasks with the
+    *public* schema in the header, and each one failed in the worker."""
+    import datetime
+
+    from contacts.models import Contact
+    from portal_sync.models import SyncRun
+    from tenants.models import SyncOutbox
+
+    with django_db_blocker.unblock():
+        connection.set_tenant(committed_contractant)
+        build_people(3)  # records a change in the outbox (no sync is queued on commit in tests)
+        leaving = create_contact(actor=None, first_name="Vera", last_name="Vertrek", email="vera@seed.test")
+        successor = create_contact(actor=None, first_name="Otto", last_name="Opvolger", email="otto@seed.test")
+        Contact.objects.filter(pk=leaving.pk).update(out_of_service_on=datetime.date.today(), successor=successor)
+        connection.set_schema_to_public()
+        assert SyncOutbox.objects.filter(contractant=committed_contractant).exists()
+
+        for beat_job in ["portal_sync.relay_outbox", "contacts.dispatch_due_out_of_service"]:
+            app.send_task(beat_job)  # from the public schema, as beat sends them
+
+        connection.set_tenant(committed_contractant)
+        wait_until_remote_matches(mock_client_online)
+        assert len(mock_client_online.state()["users"]) == 3
+        wait_for(lambda: Contact.objects.get(pk=leaving.pk).out_of_service_applied_at is not None)
+
+        runs_before = SyncRun.objects.count()
+        connection.set_schema_to_public()
+        app.send_task("portal_sync.reconcile_all")
+        connection.set_tenant(committed_contractant)
+        wait_for(lambda: SyncRun.objects.filter(status=SyncRun.Status.DONE).count() > runs_before)
+        connection.set_schema_to_public()
