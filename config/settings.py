@@ -184,6 +184,10 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
 # Sessions live in each contractant's schema; the cookie stays on its own host and is
 # never set on a parent domain, since user ids repeat across schemas (django-tenants #52).
+# Read through the Redis cache, whose keys carry the schema name (KEY_FUNCTION above), so a
+# session key is looked up only under the host's own contractant, in the cache as in the
+# database; the database row stays the source of truth when the cache is emptied.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_DOMAIN = None
 CSRF_COOKIE_DOMAIN = None
 SESSION_COOKIE_HTTPONLY = True

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Exists, F, Func, Subquery
+
 from contacts.models import Contact, ContactLink
 from portal_sync.desired import external_id
 from portal_sync.models import RemoteClient, RemoteMembership, RemoteUser, SyncFailure
@@ -22,14 +25,36 @@ class RemoteView:
         return self.wanted == self.present and not self.failures
 
 
+def _remote_facts(model, pk: int, key: str, *, memberships_of: str, present_in) -> dict:
+    """Presence, memberships and open failures of one external id, in one statement (the
+    object's own row carries the three subqueries; pages show this on every visit)."""
+    open_failures = SyncFailure.objects.filter(resolved_at__isnull=True, key__contains=[key])
+    member_field = "client_id" if memberships_of == "user_id" else "user_id"
+    return (
+        model.objects.filter(pk=pk)
+        .annotate(
+            remote_present=Exists(present_in.objects.filter(external_id=key)),
+            remote_memberships=ArraySubquery(
+                RemoteMembership.objects.filter(**{memberships_of: key}).order_by(member_field).values(member_field)
+            ),
+            remote_failures=Subquery(
+                open_failures.order_by().annotate(count=Func(F("pk"), function="COUNT")).values("count")
+            ),
+        )
+        .values("remote_present", "remote_memberships", "remote_failures")
+        .get()
+    )
+
+
 def relation_remote_view(relation) -> RemoteView:
-    key = external_id(relation)
-    members = list(RemoteMembership.objects.filter(client_id=key).values_list("user_id", flat=True))
+    facts = _remote_facts(
+        Relation, relation.pk, external_id(relation), memberships_of="client_id", present_in=RemoteClient
+    )
     return RemoteView(
         wanted=relation.sync_client_online and relation.is_active,
-        present=RemoteClient.objects.filter(external_id=key).exists(),
-        memberships=members,
-        failures=SyncFailure.objects.filter(resolved_at__isnull=True, key__contains=[key]).count(),
+        present=facts["remote_present"],
+        memberships=facts["remote_memberships"],
+        failures=facts["remote_failures"],
     )
 
 
@@ -47,11 +72,10 @@ def contact_wanted(contact) -> bool:
 
 
 def contact_remote_view(contact) -> RemoteView:
-    key = external_id(contact)
-    clients = list(RemoteMembership.objects.filter(user_id=key).values_list("client_id", flat=True))
+    facts = _remote_facts(Contact, contact.pk, external_id(contact), memberships_of="user_id", present_in=RemoteUser)
     return RemoteView(
         wanted=contact_wanted(contact),
-        present=RemoteUser.objects.filter(external_id=key).exists(),
-        memberships=clients,
-        failures=SyncFailure.objects.filter(resolved_at__isnull=True, key__contains=[key]).count(),
+        present=facts["remote_present"],
+        memberships=facts["remote_memberships"],
+        failures=facts["remote_failures"],
     )

@@ -138,16 +138,16 @@ def relation_history_tab(request, pk: int):
 def relation_picker(request):
     """Live search results as radio buttons, for any form that picks a relation."""
     exclude = request.GET.get("exclude")
-    results = relation_search(
-        query=request.GET.get("q", ""), exclude_pk=int(exclude) if exclude and exclude.isdigit() else None
-    )
+    # The task list's filter sends its search box as relation_search (its own q searches tasks).
+    query = request.GET.get("q") or request.GET.get("relation_search", "")
+    results = relation_search(query=query, exclude_pk=int(exclude) if exclude and exclude.isdigit() else None)
     field_name = request.GET.get("field", "relation")
     if field_name not in {"relation", "to_relation", "to"}:
         field_name = "relation"
     return render(
         request,
         "relations/_picker_results.html",
-        {"results": results, "field_name": field_name, "query": request.GET.get("q", "")},
+        {"results": results, "field_name": field_name, "query": query, "optional": request.GET.get("optional") == "1"},
     )
 
 

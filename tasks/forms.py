@@ -18,10 +18,13 @@ class StaffUserChoiceField(forms.ModelChoiceField):
 
 
 class TaskFilterForm(forms.Form):
+    """The task list's filters. The relation is picked by live search (relation_search, the
+    relation picker) and travels by id; the page renders only the chosen relation, never a
+    list of every relation of the contractant."""
+
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    relation = forms.ModelChoiceField(
-        label=_("Relation"), required=False, queryset=Relation.objects.order_by("name"), empty_label=_("All relations")
-    )
+    relation = forms.ModelChoiceField(label=_("Relation"), required=False, queryset=Relation.objects.all())
+    relation_search = forms.CharField(label=_("Find a relation"), required=False, max_length=100)
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All statuses")), *Task.Status.choices]
     )

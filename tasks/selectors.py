@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import JSONObject
 
 from relations.models import Relation
 from tasks.models import Task, TaskLink
+
+# What a row of the task list shows (templates/tasks/_task_rows.html).
+LIST_FIELDS = ("pk", "subject", "status", "priority", "created_at", "assignee__email", "assignee__username")
 
 
 def task_list(
@@ -16,9 +21,14 @@ def task_list(
     only_open: bool = False,
     query: str = "",
 ) -> QuerySet[Task]:
-    tasks = Task.objects.select_related("assignee").prefetch_related(
-        Prefetch("links", queryset=TaskLink.objects.select_related("relation").order_by("relation__name"))
+    # The linked relations come along as one array per row (id and name, by name), and only
+    # the columns the rows show are read: a list page is one statement plus its count.
+    linked_relations = ArraySubquery(
+        TaskLink.objects.filter(task=OuterRef("pk"))
+        .order_by("relation__name", "relation_id")
+        .values(json=JSONObject(pk="relation_id", name="relation__name"))
     )
+    tasks = Task.objects.select_related("assignee").only(*LIST_FIELDS).annotate(linked_relations=linked_relations)
     if relation_id:
         tasks = tasks.filter(links__relation_id=relation_id)
     if status in Task.Status.values:

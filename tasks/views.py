@@ -33,11 +33,22 @@ def task_index(request):
         query=filters.get("q", ""),
     )
     page = paginate(request, tasks)
-    template = "tasks/list.html#results" if request.htmx else "tasks/list.html"
+    if request.htmx:
+        template, relation_results = "tasks/list.html#results", None
+    else:
+        # Without JavaScript the relation search is submitted with the filters: answer it in place.
+        template, relation_search_text = "tasks/list.html", filters.get("relation_search", "")
+        relation_results = relation_search(query=relation_search_text) if relation_search_text else None
     return render(
         request,
         template,
-        {"form": form, "page": page, "query_string": query_without_page(request), "filter_relation": relation},
+        {
+            "form": form,
+            "page": page,
+            "query_string": query_without_page(request),
+            "filter_relation": relation,
+            "relation_results": relation_results,
+        },
     )
 
 

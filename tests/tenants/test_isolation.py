@@ -33,6 +33,29 @@ def test_alpha_session_cookie_means_nothing_at_beta(alpha_staff_client):
     assert response.headers["Location"].startswith("/login/")
 
 
+def test_cached_session_of_alpha_is_stored_under_alpha_only(alpha_staff_client, alpha, beta):
+    # Sessions are read through the cache (cached_db); its keys carry the schema name.
+    from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+
+    session_key = alpha_staff_client.cookies["sessionid"].value
+    connection.set_tenant(alpha)
+    assert cache.get(KEY_PREFIX + session_key) is not None
+    connection.set_tenant(beta)
+    assert cache.get(KEY_PREFIX + session_key) is None
+
+
+def test_alpha_session_cookie_means_nothing_at_beta_with_a_warm_cache(alpha_staff_client):
+    session_cookie = alpha_staff_client.cookies["sessionid"].value
+    assert alpha_staff_client.get("/").status_code == 200  # alpha's session now sits in the cache
+    beta_client = client_for(BETA)
+    beta_client.cookies["sessionid"] = session_cookie
+
+    response = beta_client.get("/")
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login/")
+
+
 def test_session_cookie_is_host_only(alpha_staff_client):
     assert alpha_staff_client.cookies["sessionid"]["domain"] == ""
 
