@@ -32,7 +32,8 @@ def free_port() -> int:
 
 
 def drive(args) -> None:
-    """The second process: log in, then hammer each URL for a fixed time."""
+    """The second process: per page, log every client in and warm up, then hammer the URL for a
+    fixed time at fixed concurrency."""
     import httpx
 
     base, host, portal_host = args.base, "supplier.localhost", "supplier.localhost"
@@ -49,9 +50,9 @@ def drive(args) -> None:
         )
         return client
 
-    def hammer(path, login, stop, latencies, failures, lock):
-        client = client_for(*login) if login else httpx.Client(base_url=base, headers={"Host": portal_host})
-        while time.monotonic() < stop:
+    def hammer(client, path, start, stop, latencies, failures, lock):
+        start.wait()
+        while time.monotonic() < stop[0]:
             started = time.perf_counter()
             try:
                 ok = client.get(path).status_code == 200
@@ -65,15 +66,28 @@ def drive(args) -> None:
         client.close()
 
     for label, path, login in json.loads(args.targets):
-        latencies, failures, lock = [], [], threading.Lock()
-        stop = time.monotonic() + args.seconds
-        threads = [
-            threading.Thread(target=hammer, args=(path, login, stop, latencies, failures, lock))
+        # Log in and warm up before the clock starts: a login (argon2, on purpose slow) is not
+        # a page view, and every gunicorn worker compiles its templates on its first request.
+        clients = [
+            client_for(*login) if login else httpx.Client(base_url=base, headers={"Host": portal_host})
             for _ in range(args.concurrency)
         ]
-        begun = time.monotonic()
+        for client in clients:
+            for _ in range(3):
+                warm = client.get(path)
+                if warm.status_code != 200:
+                    raise SystemExit(f"{label}: {path} answered {warm.status_code} before the run; is the login right?")
+        latencies, failures, lock = [], [], threading.Lock()
+        start, stop = threading.Barrier(args.concurrency + 1), [0.0]
+        threads = [
+            threading.Thread(target=hammer, args=(client, path, start, stop, latencies, failures, lock))
+            for client in clients
+        ]
         for thread in threads:
             thread.start()
+        begun = time.monotonic()
+        stop[0] = begun + args.seconds
+        start.wait()
         for thread in threads:
             thread.join()
         duration = time.monotonic() - begun

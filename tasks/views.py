@@ -14,7 +14,7 @@ from relations.selectors import relation_search
 from tasks import services
 from tasks.access import get_task_for_staff, get_task_link_for_staff
 from tasks.forms import CommentForm, MoveTasksForm, StatusForm, TaskFilterForm, TaskForm
-from tasks.selectors import open_task_ids_of, task_list
+from tasks.selectors import open_task_ids_of, task_list, with_linked_relations
 from tenants.access import staff_required
 from tenants.crossing import support_tasks_for
 from tenants.ui import error_text, paginate, query_without_page, safe_next_url
@@ -33,6 +33,7 @@ def task_index(request):
         query=filters.get("q", ""),
     )
     page = paginate(request, tasks)
+    page.object_list = with_linked_relations(page.object_list)
     if request.htmx:
         template, relation_results = "tasks/list.html#results", None
     else:
