@@ -118,7 +118,12 @@ def switch_organisation(request):
 @portal_required
 def organisation(request, org):
     membership = get_membership_for_portal_user(request, org)
-    form = AddressForm(request.POST or None, instance=type(membership.relation).objects.get(pk=membership.relation_id))
+    # A posted form changes its instance while validating: give it a copy of its own, so the
+    # page around it keeps showing the saved organisation. Reading needs no second fetch.
+    relation = membership.relation
+    if request.method == "POST":
+        relation = type(relation).objects.get(pk=relation.pk)
+    form = AddressForm(request.POST or None, instance=relation)
     if request.method == "POST":
         require_admin(membership)
         if form.is_valid():

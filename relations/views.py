@@ -22,7 +22,7 @@ from relations.selectors import relation_list, relation_search
 from subscriptions.forms import TechnicalSetupForm
 from tasks.selectors import task_list, with_linked_relations
 from tenants.access import staff_required
-from tenants.ui import error_text, paginate, query_without_page
+from tenants.ui import error_text, paginate, paginate_with_total, query_without_page
 
 
 @staff_required
@@ -108,7 +108,7 @@ def relation_contacts(request, pk: int):
 def relation_tasks(request, pk: int):
     relation = get_relation_for_staff(request, pk)
     only_open = request.GET.get("open", "1") == "1"
-    page = paginate(request, task_list(relation_id=relation.pk, only_open=only_open))
+    page = paginate_with_total(request, task_list(relation_id=relation.pk, only_open=only_open))
     page.object_list = with_linked_relations(page.object_list)
     return _tab(
         request,

@@ -17,7 +17,7 @@ from tasks.forms import CommentForm, MoveTasksForm, StatusForm, TaskFilterForm, 
 from tasks.selectors import open_task_ids_of, task_list, with_linked_relations
 from tenants.access import staff_required
 from tenants.crossing import support_tasks_for
-from tenants.ui import error_text, paginate, query_without_page, safe_next_url
+from tenants.ui import error_text, paginate_with_total, query_without_page, safe_next_url
 
 
 @staff_required
@@ -32,7 +32,7 @@ def task_index(request):
         only_open=bool(filters.get("open")),
         query=filters.get("q", ""),
     )
-    page = paginate(request, tasks)
+    page = paginate_with_total(request, tasks)
     page.object_list = with_linked_relations(page.object_list)
     if request.htmx:
         template, relation_results = "tasks/list.html#results", None

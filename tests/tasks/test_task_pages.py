@@ -177,3 +177,21 @@ def test_create_task_linked_to_a_relation(client_en):
 def test_unknown_task_answers_404(client_en):
     assert client_en.get("/tasks/999999/").status_code == 404
     assert client_en.post("/tasks/999999/status/", {"status": "open"}).status_code == 404
+
+
+def test_task_list_pages_count_and_odd_page_numbers(client_en):
+    relation = RelationFactory()
+    for _ in range(30):
+        TaskFactory(relations=[relation])
+
+    def rows_and_text(page):
+        html = client_en.get(f"/tasks/?relation={relation.pk}&page={page}").content.decode()
+        return html.count('name="task_ids"'), html
+
+    rows, html = rows_and_text(2)
+    assert rows == 5 and "30 tasks" in html and "Page 2 of 2" in html
+    # A stale or odd page number shows a real page, never an error.
+    assert rows_and_text(99)[0] == 5
+    assert rows_and_text("99999999999999999999999")[0] == 5
+    assert rows_and_text("abc")[0] == 25
+    assert rows_and_text("-3")[0] == 25
