@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from tasks.models import Task
+
 register = template.Library()
 
 _PLACEHOLDER = 2147483647
@@ -34,6 +36,9 @@ def _text(value) -> str:
 @register.simple_tag
 def task_table(tasks, selectable=False):
     task_url, relation_url = _url_template("tasks:detail"), _url_template("relations:detail")
+    # Labels translated once per table, not once per row.
+    status_labels = {value: _text(label) for value, label in Task.Status.choices}
+    priority_labels = {value: _text(label) for value, label in Task.Priority.choices}
     select_label = gettext("Select task %(number)s")
     headers = [
         gettext("Subject"),
@@ -63,8 +68,10 @@ def task_table(tasks, selectable=False):
         rows.append(
             f"<tr>{checkbox}<td>{task.pk}</td>"
             f'<td><a href="{_text(task_url.format(task.pk))}">{_text(task.subject)}</a></td>'
-            f'<td><span class="badge status-{_text(task.status)}">{_text(task.status_label)}</span></td>'
-            f"<td>{_text(task.priority_label)}</td><td>{relations}</td><td>{_text(assignee)}</td>"
+            f'<td><span class="badge status-{_text(task.status)}">'
+            f"{status_labels.get(task.status) or _text(task.status)}</span></td>"
+            f"<td>{priority_labels.get(task.priority) or _text(task.priority)}</td>"
+            f"<td>{relations}</td><td>{_text(assignee)}</td>"
             f'<td><time datetime="{created.isoformat()}">{created:%d-%m-%Y}</time></td></tr>'
         )
     body = "\n".join(rows)
