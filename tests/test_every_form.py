@@ -74,6 +74,7 @@ GET_ONLY = {
     "tasks:support",
     "tasks:link_search",
     "portal_sync:status",
+    "audit:list",
     "portal:home",
     "portal:switch",
     "portal:requests",
