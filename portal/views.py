@@ -13,6 +13,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.services import record_login_failed
 from contacts.models import AttributeDefinition, Contact, ContactLink
 from contacts.services import DuplicateContactError, set_attribute_values
 from portal import services
@@ -61,7 +62,10 @@ def portal_login(request):
         user = authenticate(
             request, username=form.cleaned_data["username"].strip().lower(), password=form.cleaned_data["password"]
         )
-        if user is not None and portal_contact(user) is not None:
+        if user is not None and portal_contact(user) is None:
+            # A right password for an account without portal access sends no login-failed signal.
+            record_login_failed(request=request, username=form.cleaned_data["username"])
+        elif user is not None:
             login(request, user)
             next_url = safe_next_url(request, request.POST.get("next"), under="/portal/")
             if next_url:

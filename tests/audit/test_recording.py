@@ -91,6 +91,27 @@ def test_a_wrong_portal_password_records_a_failed_portal_login(stranger):
     assert (event.kind, event.actor, event.actor_label) == (Kind.PORTAL_LOGIN_FAILED, None, stranger.email)
 
 
+def test_a_staff_account_at_the_portal_door_is_recorded_as_a_failed_portal_login(supplier):
+    client = client_for(SUPPLIER)
+
+    response = client.post("/portal/login/", {"username": SUPPLIER.staff_email, "password": STAFF_PASSWORD})
+
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    connection.set_tenant(supplier)
+    [event] = events()
+    assert (event.kind, event.actor, event.actor_label) == (Kind.PORTAL_LOGIN_FAILED, None, SUPPLIER.staff_email)
+
+
+def test_a_portal_account_at_the_staff_door_is_recorded_as_a_failed_staff_login(stranger):
+    client = client_for(SUPPLIER)
+
+    response = client.post("/login/", {"username": stranger.email, "password": PORTAL_PASSWORD})
+
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    [event] = events()
+    assert (event.kind, event.actor, event.actor_label) == (Kind.STAFF_LOGIN_FAILED, None, stranger.email)
+
+
 def test_the_lockout_after_repeated_failures_is_recorded(supplier):
     client = client_for(SUPPLIER)
     for _ in range(5):
