@@ -100,7 +100,14 @@ def main() -> int:
 
 
 def print_banner(port: str) -> None:
-    from tenants.demo import DEMO_CONTRACTANTS, DEMO_PASSWORD, PLATFORM_ADMIN, PORTAL_ACCOUNTANT, PORTAL_ADMIN
+    from tenants.demo import (
+        DEMO_CONTRACTANTS,
+        DEMO_PASSWORD,
+        PLATFORM_ADMIN,
+        PORTAL_ACCOUNTANT,
+        PORTAL_ADMIN,
+        SUPPLIER_COLLEAGUE,
+    )
 
     base = os.environ.get("BASE_DOMAIN", "localhost")
     lines = [
@@ -117,6 +124,8 @@ def print_banner(port: str) -> None:
         host = f"{demo.schema_name.replace('_', '-')}.{base}"
         lines.append(f"    {demo.name:<36} http://{host}:{port}/")
         lines.append(f"      login: {demo.staff_email} / {DEMO_PASSWORD}")
+        if demo.is_supplier:
+            lines.append(f"      staff without admin rights: {SUPPLIER_COLLEAGUE} / {DEMO_PASSWORD}")
     supplier = next(demo for demo in DEMO_CONTRACTANTS if demo.is_supplier)
     portal = f"http://{supplier.schema_name.replace('_', '-')}.{base}:{port}/portal/"
     lines += [

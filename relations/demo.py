@@ -19,6 +19,7 @@ from relations.services import relation_create
 from subscriptions.services import bind_technical_setup, subscription_create
 from tasks.models import Task
 from tasks.services import task_change_status, task_create
+from tenants.demo import DEMO_PASSWORD, SUPPLIER_COLLEAGUE
 
 # (customer number, name, kind, KvK, street, number, postcode, city, binds schema, active subscription)
 DEMO_RELATIONS = [
@@ -87,6 +88,12 @@ DEMO_RELATIONS = [
     ("K1008", "Drukkerij Oud & Nieuw", "company", "78901234", "Spuistraat", "19", "2511 BD", "Den Haag", None, False),
 ]
 
+
+def colleague_email_for(actor_email: str) -> str:
+    """The demo's staff member without administrator rights, at the actor's e-mail domain."""
+    return SUPPLIER_COLLEAGUE.split("@")[0] + "@" + actor_email.split("@")[1]
+
+
 SUBJECTS = [
     "Loonstrook toont verkeerde vakantiedagen",
     "Inloggen op de portal lukt niet",
@@ -105,8 +112,13 @@ SUBJECTS = [
 
 @transaction.atomic
 def seed_supplier_demo(*, actor_email: str, customers: dict, task_count: int = 300) -> bool:
-    actor = get_user_model().objects.get(username=actor_email)
+    User = get_user_model()
+    actor = User.objects.get(username=actor_email)
     seeded = False
+    colleague = colleague_email_for(actor_email)
+    if not User.objects.filter(username=colleague).exists():
+        User.objects.create_user(username=colleague, email=colleague, password=DEMO_PASSWORD, is_staff=True)
+        seeded = True
     if not Relation.objects.filter(customer_number="K1001").exists():
         _seed_relations_and_tasks(actor=actor, customers=customers, task_count=task_count)
         seeded = True
@@ -241,7 +253,7 @@ def _seed_contacts(*, actor) -> None:
 def _seed_portal(*, actor) -> None:
     """Portal logins (issue: portal). Passwords: tenants.demo.DEMO_PASSWORD."""
     from portal.services import grant_portal_login
-    from tenants.demo import DEMO_PASSWORD, PORTAL_ACCOUNTANT, PORTAL_ADMIN
+    from tenants.demo import PORTAL_ACCOUNTANT, PORTAL_ADMIN
 
     relations = {relation.customer_number: relation for relation in Relation.objects.all()}
     karin = create_contact(

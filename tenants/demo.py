@@ -7,6 +7,8 @@ PLATFORM_ADMIN = ("admin", "admin@platform.localhost")
 # Portal logins in the supplier's environment (seeded by relations/demo.py).
 PORTAL_ACCOUNTANT = "karin@boekhoudkantoor-jansen.nl"
 PORTAL_ADMIN = "anna@bakkerijjansen.nl"
+# A staff member of the supplier without administrator rights (no security log, for one).
+SUPPLIER_COLLEAGUE = "medewerker@brightsoft.nl"
 
 
 @dataclass(frozen=True)

@@ -110,3 +110,32 @@ def test_staff_relink_a_contractant_check_the_moved_tasks_and_undo(live_site, ne
     customer.reload()
     expect(customer.locator(".lead")).to_contain_text(OLD)
     camera(customer, "customer-sees-old-relation-again")
+
+
+def test_the_security_log_is_for_staff_administrators_only(live_site, new_page, camera):
+    from tenants.demo import DEMO_PASSWORD
+
+    admin = new_page()
+    staff_login(admin, live_site, SUPPLIER_SCHEMA, "staff@journey.test")
+    admin.locator("nav.mainnav a", has_text="Beveiligingslog").click()
+    expect(admin.locator("h1")).to_have_text("Beveiligingslog")
+    # The login a moment ago is the newest staff login in the log, with who and from where.
+    admin.select_option("select[name=kind]", "staff_login")
+    newest = admin.locator("main table tbody tr").first
+    expect(newest).to_contain_text("Aanmelding medewerker")
+    expect(newest).to_contain_text("staff@journey.test")
+    expect(newest).to_contain_text("127.0.0.1")
+    camera(admin, "security-log")
+
+    colleague = new_page()
+    colleague.goto(live_site.url(SUPPLIER_SCHEMA, "/login/"))
+    colleague.fill("#id_username", "medewerker@journey.test")
+    colleague.fill("#id_password", DEMO_PASSWORD)
+    colleague.click("main button.button-primary")
+    expect(colleague.locator("nav.mainnav")).to_contain_text("Taken")
+    expect(colleague.locator("nav.mainnav")).not_to_contain_text("Beveiligingslog")
+    response = colleague.goto(live_site.url(SUPPLIER_SCHEMA, "/audit/"))
+    assert response.status == 403
+    expect(colleague.locator("h1")).to_have_text("Geen toegang")
+    expect(colleague.get_by_role("link", name="Terug naar de startpagina")).to_have_attribute("href", "/")
+    camera(colleague, "colleague-refused")

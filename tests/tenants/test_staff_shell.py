@@ -70,3 +70,12 @@ def test_pages_forbid_inline_scripts_by_content_security_policy(alpha_staff_clie
     script_src = next(part for part in policy.split(";") if part.strip().startswith("script-src"))
     assert script_src.split() == ["script-src", "'self'"]
     assert "<script>" not in response.content.decode()
+
+
+def test_a_missing_page_says_so_in_dutch_with_a_way_back(alpha_staff_client):
+    response = alpha_staff_client.get("/relations/987654/")
+
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "<h1>Pagina niet gevonden</h1>" in page
+    assert 'href="/">Terug naar de startpagina</a>' in page
