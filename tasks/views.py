@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -17,7 +19,7 @@ from tasks.forms import CommentForm, MoveTasksForm, StatusForm, TaskFilterForm, 
 from tasks.selectors import open_task_ids_of, task_list, with_linked_relations
 from tenants.access import staff_required
 from tenants.crossing import support_tasks_for
-from tenants.ui import error_text, paginate_with_total, query_without_page, safe_next_url
+from tenants.ui import error_text, paginate_with_total, query_without_page, safe_next_url, search_text
 
 
 @staff_required
@@ -81,6 +83,9 @@ def task_detail(request, pk: int):
         services.task_update(task=task, actor=request.user, data=form.cleaned_data)
         messages.success(request, _("Task saved."))
         return redirect("tasks:detail", pk=task.pk)
+    # Without JavaScript the link search is submitted with the Link button; its results come
+    # back on this page (?link_q=), to choose from and submit again.
+    link_query = search_text(request.GET.get("link_q"))
     return render(
         request,
         "tasks/detail.html",
@@ -89,8 +94,15 @@ def task_detail(request, pk: int):
             "form": form,
             "status_form": StatusForm(initial={"status": task.status}),
             "comment_form": CommentForm(),
+            "link_query": link_query,
+            "link_results": _unlinked_relations(task, link_query) if link_query else None,
         },
     )
+
+
+def _unlinked_relations(task, query: str) -> list:
+    linked = {link.relation_id for link in task.links.all()}
+    return [relation for relation in relation_search(query=query) if relation.pk not in linked]
 
 
 @staff_required
@@ -129,8 +141,7 @@ def _links_block(request, task, error: str = ""):
 @staff_required
 def task_link_search(request, pk: int):
     task = get_task_for_staff(request, pk)
-    linked = {link.relation_id for link in task.links.all()}
-    results = [r for r in relation_search(query=request.GET.get("q", "")) if r.pk not in linked]
+    results = _unlinked_relations(task, search_text(request.GET.get("q")))
     return render(request, "tasks/_link_results.html", {"task": task, "results": results})
 
 
@@ -139,7 +150,11 @@ def task_link_search(request, pk: int):
 def task_link_add(request, pk: int):
     task = get_task_for_staff(request, pk)
     relation_pk = request.POST.get("relation", "")
+    query = search_text(request.POST.get("q"))
     error = ""
+    if not relation_pk.isdigit() and query and not request.htmx:
+        url = reverse("tasks:detail", args=[task.pk])
+        return redirect(f"{url}?{urlencode({'link_q': query})}#task-links")
     if not relation_pk.isdigit():
         error = _("Choose a relation to link.")
     else:

@@ -152,6 +152,24 @@ def test_task_links_are_added_and_removed_live_without_a_page_reload(client_en):
     assert set(TaskLink.objects.filter(task=task).values_list("relation_id", flat=True)) == {new.pk}
 
 
+def test_task_links_can_be_added_without_javascript(client_en):
+    old, new = RelationFactory(name="Oude relatie"), RelationFactory(name="Nieuwe relatie")
+    task = TaskFactory(relations=[old])
+
+    # The search is submitted with the Link button; the results come back on the task page.
+    searched = client_en.post(f"/tasks/{task.pk}/links/", {"q": "relatie"})
+    assert searched.status_code == 302
+    assert searched["Location"] == f"/tasks/{task.pk}/?link_q=relatie#task-links"
+    page = client_en.get(f"/tasks/{task.pk}/?link_q=relatie").content.decode()
+    assert f'name="relation" value="{new.pk}" required>' in page
+    assert f'name="relation" value="{old.pk}"' not in page  # already linked
+    assert TaskLink.objects.filter(task=task).count() == 1  # searching links nothing
+
+    client_en.post(f"/tasks/{task.pk}/links/", {"relation": new.pk, "q": "relatie"})
+
+    assert set(TaskLink.objects.filter(task=task).values_list("relation_id", flat=True)) == {old.pk, new.pk}
+
+
 def test_adding_the_same_link_twice_says_so(client_en):
     relation = RelationFactory(name="Bakker")
     task = TaskFactory(relations=[relation])
