@@ -6,9 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -22,6 +20,7 @@ from contacts import services as contact_services
 from contacts.models import Contact, ContactLink
 from relations.models import Relation
 from relations.services import relation_update
+from tenants.mail import send_templated_mail
 
 ADDRESS_FIELDS = ["street", "house_number", "postcode", "city", "country"]
 MEMBERSHIP_ATTEMPTS_PER_HOUR = 5
@@ -76,13 +75,7 @@ def send_access_link(*, email: str, base_url: str) -> None:
         },
     )
     context = {"contact": contact, "link": link}
-    send_mail(
-        subject=render_to_string("portal/email/access_subject.txt", context).strip(),
-        message=render_to_string("portal/email/access.txt", context),
-        from_email=None,
-        recipient_list=[contact.email],
-        html_message=render_to_string("portal/email/access.html", context),
-    )
+    send_templated_mail("portal/email/access", context, contact.email)
 
 
 def _throttle_membership_requests(contact: Contact) -> None:
@@ -152,12 +145,7 @@ def _mail_admins_about_request(link_pk: int) -> None:
     ).exclude(pk=link.contact_id)
     for admin in admins:
         context = {"admin": admin, "link": link}
-        send_mail(
-            subject=render_to_string("portal/email/request_subject.txt", context).strip(),
-            message=render_to_string("portal/email/request.txt", context),
-            from_email=None,
-            recipient_list=[admin.email],
-        )
+        send_templated_mail("portal/email/request", context, admin.email)
 
 
 def decide_membership(
@@ -206,12 +194,7 @@ def _record_decision(*, link: ContactLink, approve: bool, decided_by: Contact, a
 def _mail_requester_about_decision(link_pk: int) -> None:
     link = ContactLink.objects.select_related("contact", "relation").get(pk=link_pk)
     context = {"link": link, "approved": link.status == ContactLink.PortalStatus.APPROVED}
-    send_mail(
-        subject=render_to_string("portal/email/decision_subject.txt", context).strip(),
-        message=render_to_string("portal/email/decision.txt", context),
-        from_email=None,
-        recipient_list=[link.contact.email],
-    )
+    send_templated_mail("portal/email/decision", context, link.contact.email)
 
 
 def set_member_access(*, link: ContactLink, support_access: str, is_admin: bool | None = None, actor) -> ContactLink:

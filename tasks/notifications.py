@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 
 from contacts.models import Contact, ContactLink
 from tasks.models import NotificationLog, Task
+from tenants.mail import send_templated_mail
 
 
 def recipients_for(task: Task, new_status: str) -> list[Contact]:
@@ -44,12 +43,7 @@ def notify_status_change(*, task_id: int, change_id: int) -> int:
             with transaction.atomic():
                 NotificationLog.objects.create(task=task, change_id=change_id, contact=contact, status=change.status)
                 context = {"contact": contact, "task": task, "status": Task.Status(change.status).label}
-                send_mail(
-                    subject=render_to_string("tasks/email/status_subject.txt", context).strip(),
-                    message=render_to_string("tasks/email/status.txt", context),
-                    from_email=None,
-                    recipient_list=[contact.email],
-                )
+                send_templated_mail("tasks/email/status", context, contact.email)
         except IntegrityError:
             continue  # already sent for this change: a retry or a second delivery of the task
         sent += 1

@@ -91,6 +91,10 @@ def test_a_request_emails_every_admin_and_is_listed_for_requester_and_admin(
     assert sorted(message.to[0] for message in mailoutbox) == [org_admin.email, second_admin.email]
     assert all(message.subject == "Sanne Vreemd asks to join Bakkerij Jansen" for message in mailoutbox)
     assert "sanne@elders.test" in mailoutbox[0].body
+    assert (
+        "Sanne Vreemd (sanne@elders.test) asks to become a member of Bakkerij Jansen."
+        in mailoutbox[0].alternatives[0][0]
+    )
 
     requests_page = page(portal_client(stranger).get("/portal/requests/"))
     assert "Bakkerij Jansen" in requests_page and "waiting for approval" in requests_page

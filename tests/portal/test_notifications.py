@@ -49,6 +49,9 @@ def test_staff_status_change_emails_the_reporter_once(
         ([org_admin.email], f"Ticket #{kassa.pk} is now: Waiting")
     ]
     assert f'ticket #{kassa.pk} "Kassa start niet" changed to: Waiting.' in mailoutbox[0].body
+    [(html, kind)] = mailoutbox[0].alternatives
+    assert kind == "text/html"
+    assert f'<p>The status of ticket #{kassa.pk} "Kassa start niet" changed to: Waiting.</p>' in html
 
 
 def test_nothing_is_sent_before_the_change_commits(staff_en, kassa, mailoutbox):
