@@ -29,3 +29,13 @@ def queue_for_contractant(task, schema_name: str, **options):
     """
     headers = {**(options.pop("headers", None) or {}), "_schema_name": schema_name}
     return task.apply_async(args=[schema_name], headers=headers, **options)
+
+
+def queue_for_every_active_contractant(task) -> int:
+    """Beat entry points (public schema): queue `task` once per active contractant."""
+    from tenants.models import Contractant
+
+    schemas = list(Contractant.objects.filter(is_active=True).values_list("schema_name", flat=True))
+    for schema_name in schemas:
+        queue_for_contractant(task, schema_name)
+    return len(schemas)

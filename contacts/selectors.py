@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from contacts.models import AttributeDefinition, Contact, ContactLink
 from tasks.models import Task
@@ -10,7 +10,7 @@ from tenants.ui import search_text
 
 
 def contact_list(*, query: str = "", status: str = "", kind: str = "") -> QuerySet[Contact]:
-    contacts = Contact.objects.annotate(link_count=Count("links", distinct=True)).prefetch_related(
+    contacts = Contact.objects.prefetch_related(
         Prefetch("links", queryset=ContactLink.objects.select_related("relation").order_by("relation__name"))
     )
     if query:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from config.celery import app, queue_for_contractant, require_schema
+from config.celery import app, queue_for_every_active_contractant, require_schema
 
 
 @app.task(name="contacts.apply_due_out_of_service")
@@ -16,9 +16,4 @@ def apply_due_out_of_service_task(schema_name: str) -> int:
 @app.task(name="contacts.dispatch_due_out_of_service")
 def dispatch_due_out_of_service_task() -> int:
     """Beat entry point (public schema): one apply task per active contractant."""
-    from tenants.models import Contractant
-
-    schemas = list(Contractant.objects.filter(is_active=True).values_list("schema_name", flat=True))
-    for schema_name in schemas:
-        queue_for_contractant(apply_due_out_of_service_task, schema_name)
-    return len(schemas)
+    return queue_for_every_active_contractant(apply_due_out_of_service_task)

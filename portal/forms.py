@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from contacts.models import Contact, ContactLink
+from portal.services import ADDRESS_FIELDS
 from relations.models import Relation
 from tasks.models import Task
 
@@ -21,7 +22,7 @@ class AccessRequestForm(forms.Form):
 class AddressForm(forms.ModelForm):
     class Meta:
         model = Relation
-        fields = ["street", "house_number", "postcode", "city", "country"]
+        fields = ADDRESS_FIELDS
 
 
 class OrganisationContactForm(forms.Form):

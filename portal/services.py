@@ -31,8 +31,8 @@ def grant_portal_login(*, contact: Contact, password: str | None = None):
     User = get_user_model()
     with transaction.atomic():
         user = contact.user
-        if user is None and User.objects.filter(username=contact.username).exists():
-            existing = User.objects.get(username=contact.username)
+        existing = User.objects.filter(username=contact.username).first() if user is None else None
+        if existing is not None:
             # A staff login or another contact's login with this name is never taken over.
             if existing.is_staff or hasattr(existing, "contact"):
                 return None

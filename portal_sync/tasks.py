@@ -7,7 +7,7 @@ import contextlib
 import redis
 from django.conf import settings
 
-from config.celery import app, queue_for_contractant, require_schema
+from config.celery import app, queue_for_contractant, queue_for_every_active_contractant, require_schema
 
 LOCK_SECONDS = 30
 
@@ -69,9 +69,4 @@ def reconcile_contractant_task(schema_name: str) -> str:
 
 @app.task(name="portal_sync.reconcile_all")
 def reconcile_all_task() -> int:
-    from tenants.models import Contractant
-
-    schemas = list(Contractant.objects.filter(is_active=True).values_list("schema_name", flat=True))
-    for schema_name in schemas:
-        queue_for_contractant(reconcile_contractant_task, schema_name)
-    return len(schemas)
+    return queue_for_every_active_contractant(reconcile_contractant_task)

@@ -10,11 +10,10 @@ from django.views.decorators.http import require_POST
 
 from config.celery import queue_for_contractant
 from portal_sync.desired import desired_state
-from portal_sync.models import RemoteClient, RemoteMembership, RemoteUser, SyncFailure, SyncRun
+from portal_sync.models import SyncFailure, SyncRun
 from portal_sync.planner import plan
 from portal_sync.services import remote_state, retry_failure
 from tenants.access import staff_required
-from tenants.models import SyncOutbox, current_contractant
 
 
 def _queue_sync() -> None:
@@ -26,20 +25,15 @@ def _queue_sync() -> None:
 
 @staff_required
 def status(request):
-    desired = desired_state()
-    pending = plan(remote_state(), desired)
+    desired, remote = desired_state(), remote_state()
+    pending = plan(remote, desired)
     context = {
         "runs": SyncRun.objects.all()[:10],
         "running": SyncRun.objects.filter(status=SyncRun.Status.RUNNING).first(),
         "failures": SyncFailure.objects.filter(resolved_at__isnull=True)[:50],
         "pending": pending[:50],
         "pending_count": len(pending),
-        "outbox_count": SyncOutbox.objects.filter(contractant=current_contractant()).count(),
-        "remote": {
-            "clients": RemoteClient.objects.count(),
-            "users": RemoteUser.objects.count(),
-            "memberships": RemoteMembership.objects.count(),
-        },
+        "remote": remote.summary(),
         "desired": desired.summary(),
     }
     template = "portal_sync/status.html#progress" if request.htmx else "portal_sync/status.html"

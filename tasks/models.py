@@ -74,20 +74,6 @@ class Task(models.Model):
     def is_open(self) -> bool:
         return self.status != self.Status.CLOSED
 
-    # Labels for list rows: get_<field>_display() rebuilds a dict of all choices on every call,
-    # 25 rows at a time; these look the label up in one built once.
-    @property
-    def status_label(self):
-        return _STATUS_LABELS.get(self.status, self.status)
-
-    @property
-    def priority_label(self):
-        return _PRIORITY_LABELS.get(self.priority, self.priority)
-
-
-_STATUS_LABELS = dict(Task.Status.choices)
-_PRIORITY_LABELS = dict(Task.Priority.choices)
-
 
 class TaskLink(models.Model):
     """Task ↔ relation (taakkoppeling). A task can be linked to several relations."""

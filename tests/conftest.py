@@ -122,3 +122,20 @@ def supplier_user(in_supplier):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(username=SUPPLIER.staff_email)
+
+
+def remove_committed_contractants(schema_names: list[str]) -> None:
+    """Tests that commit (worker, parallel relink, browser journeys) make their own
+    contractants; this removes them with everything that points at them, and their schemas."""
+    from tenants.models import ContractantBinding, Domain, SyncOutbox
+
+    connection.set_schema_to_public()
+    contractants = Contractant.objects.filter(schema_name__in=schema_names)
+    ContractantBinding.objects.filter(bound_contractant__in=contractants).delete()
+    ContractantBinding.objects.filter(holder__in=contractants).delete()
+    SyncOutbox.objects.filter(contractant__in=contractants).delete()
+    Domain.objects.filter(tenant__in=contractants).delete()
+    contractants.delete()
+    with connection.cursor() as cursor:
+        for schema_name in schema_names:
+            cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE')

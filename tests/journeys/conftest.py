@@ -23,6 +23,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.conftest import remove_committed_contractants
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 SCREENSHOTS = BASE_DIR / "screenshots" / "journeys"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -65,23 +67,12 @@ def _remove_journey_contractants() -> None:
     from django.contrib.admin.models import LogEntry
     from django.contrib.auth import get_user_model
 
-    from tenants.models import Contractant, ContractantBinding, Domain, SyncOutbox
-
-    connection.set_schema_to_public()
-    contractants = Contractant.objects.filter(schema_name__in=ALL_SCHEMAS)
-    ContractantBinding.objects.filter(bound_contractant__in=contractants).delete()
-    ContractantBinding.objects.filter(holder__in=contractants).delete()
-    SyncOutbox.objects.filter(contractant__in=contractants).delete()
-    Domain.objects.filter(tenant__in=contractants).delete()
-    contractants.delete()
+    remove_committed_contractants(ALL_SCHEMAS)
     # The operator lives in the public schema, which has no tenant history tables for a
     # cascading delete to visit: remove its admin log and the row itself.
     operator_ids = list(get_user_model().objects.filter(username=OPERATOR).values_list("pk", flat=True))
     LogEntry.objects.filter(user_id__in=operator_ids).delete()
     get_user_model().objects.filter(pk__in=operator_ids)._raw_delete(connection.alias)
-    with connection.cursor() as cursor:
-        for schema_name in ALL_SCHEMAS:
-            cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE')
 
 
 def _seed_journey_data() -> None:

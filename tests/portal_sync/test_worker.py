@@ -19,6 +19,7 @@ from django.db import connection
 from config.celery import app
 from contacts.services import create_contact, link_contact, update_link
 from portal_sync.desired import desired_state
+from tests.conftest import remove_committed_contractants
 from tests.factories import RelationFactory
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -29,7 +30,6 @@ SCHEMA = "sync_worker"
 def committed_contractant(django_db_blocker):
     import redis
 
-    from tenants.models import Contractant, Domain, SyncOutbox
     from tenants.services import provision_contractant
 
     # A lock left by a worker killed in an earlier run of this suite must not block this one.
@@ -45,32 +45,12 @@ def committed_contractant(django_db_blocker):
         try:
             yield contractant
         finally:
-            connection.set_schema_to_public()
-            SyncOutbox.objects.filter(contractant=contractant).delete()
-            Domain.objects.filter(tenant=contractant).delete()
-            Contractant.objects.filter(pk=contractant.pk).delete()
-            with connection.cursor() as cursor:
-                cursor.execute(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE')
+            remove_committed_contractants([SCHEMA])
 
 
 @pytest.fixture
 def worker(mock_client_online, committed_contractant):
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_ENV": "test",
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "DATABASE_URL": f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-        "CLIENT_ONLINE_URL": mock_client_online.url,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--loglevel", "WARNING"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = start_worker(mock_client_online.url)
     yield process
     process.terminate()
     process.wait(15)

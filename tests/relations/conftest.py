@@ -7,6 +7,7 @@ import pytest
 from relations.models import Relation
 from subscriptions.services import bind_technical_setup
 from tasks.models import Task
+from tests.conftest import remove_committed_contractants
 from tests.factories import RelationFactory, SubscriptionFactory, TaskFactory
 
 
@@ -69,7 +70,6 @@ def concurrent_relink_world(django_db_blocker):
     """Committed data in throw-away contractants, so two connections can see it; removed afterwards."""
     from django.db import connection
 
-    from tenants.models import Contractant, ContractantBinding, Domain
     from tenants.services import provision_contractant
 
     with django_db_blocker.unblock():
@@ -99,10 +99,4 @@ def concurrent_relink_world(django_db_blocker):
         try:
             yield ConcurrentWorld(supplier, customer, old, new, other)
         finally:
-            connection.set_schema_to_public()
-            ContractantBinding.objects.filter(holder__in=[supplier, customer]).delete()
-            Domain.objects.filter(tenant__in=[supplier, customer]).delete()
-            Contractant.objects.filter(pk__in=[supplier.pk, customer.pk]).delete()
-            with connection.cursor() as cursor:
-                cursor.execute('DROP SCHEMA IF EXISTS "race_supplier" CASCADE')
-                cursor.execute('DROP SCHEMA IF EXISTS "race_customer" CASCADE')
+            remove_committed_contractants(["race_supplier", "race_customer"])
