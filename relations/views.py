@@ -20,9 +20,9 @@ from relations.history import relation_history, relink_records
 from relations.models import Relation
 from relations.selectors import relation_list, relation_search
 from subscriptions.forms import TechnicalSetupForm
-from tasks.selectors import task_list, with_linked_relations
+from tasks.selectors import task_page
 from tenants.access import staff_required
-from tenants.ui import error_text, paginate, paginate_with_total, query_without_page
+from tenants.ui import error_text, known_page, page_number, paginate, query_without_page
 
 
 @staff_required
@@ -108,8 +108,8 @@ def relation_contacts(request, pk: int):
 def relation_tasks(request, pk: int):
     relation = get_relation_for_staff(request, pk)
     only_open = request.GET.get("open", "1") == "1"
-    page = paginate_with_total(request, task_list(relation_id=relation.pk, only_open=only_open))
-    page.object_list = with_linked_relations(page.object_list)
+    found = task_page(number=page_number(request), relation_id=relation.pk, only_open=only_open)
+    page = known_page(found.rows, number=found.number, total=found.total)
     return _tab(
         request,
         relation,

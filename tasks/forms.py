@@ -1,15 +1,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from relations.models import Relation
 from tasks.models import Task
-
-
-def staff_users():
-    return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("email")
+from tasks.selectors import staff_users
 
 
 class StaffUserChoiceField(forms.ModelChoiceField):

@@ -16,10 +16,10 @@ from relations.selectors import relation_search
 from tasks import services
 from tasks.access import get_task_for_staff, get_task_link_for_staff
 from tasks.forms import CommentForm, MoveTasksForm, StatusForm, TaskFilterForm, TaskForm
-from tasks.selectors import open_task_ids_of, task_list, with_linked_relations
+from tasks.selectors import open_task_ids_of, staff_user_choices, task_page
 from tenants.access import staff_required
 from tenants.crossing import support_tasks_for
-from tenants.ui import error_text, paginate_with_total, query_without_page, safe_next_url, search_text
+from tenants.ui import error_text, known_page, page_number, query_without_page, safe_next_url, search_text
 
 
 @staff_required
@@ -27,32 +27,27 @@ def task_index(request):
     form = TaskFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     relation = filters.get("relation")
-    tasks = task_list(
+    found = task_page(
+        number=page_number(request),
         relation_id=relation.pk if relation else None,
         status=filters.get("status", ""),
         assignee_id=filters["assignee"].pk if filters.get("assignee") else None,
         only_open=bool(filters.get("open")),
         query=filters.get("q", ""),
     )
-    page = paginate_with_total(request, tasks)
-    page.object_list = with_linked_relations(page.object_list)
+    context = {
+        "form": form,
+        "page": known_page(found.rows, number=found.number, total=found.total),
+        "query_string": query_without_page(request),
+        "filter_relation": relation,
+    }
     if request.htmx:
-        template, relation_results = "tasks/list.html#results", None
-    else:
-        # Without JavaScript the relation search is submitted with the filters: answer it in place.
-        template, relation_search_text = "tasks/list.html", filters.get("relation_search", "")
-        relation_results = relation_search(query=relation_search_text) if relation_search_text else None
-    return render(
-        request,
-        template,
-        {
-            "form": form,
-            "page": page,
-            "query_string": query_without_page(request),
-            "filter_relation": relation,
-            "relation_results": relation_results,
-        },
-    )
+        return render(request, "tasks/list.html#results", context)
+    # Without JavaScript the relation search is submitted with the filters: answer it in place.
+    relation_search_text = filters.get("relation_search", "")
+    context["relation_results"] = relation_search(query=relation_search_text) if relation_search_text else None
+    context["assignee_choices"] = staff_user_choices()
+    return render(request, "tasks/list.html", context)
 
 
 @staff_required

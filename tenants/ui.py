@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Window
 from django.utils.http import url_has_allowed_host_and_scheme
 
 PAGE_SIZE = 25
@@ -20,24 +19,19 @@ class _KnownCountPaginator(Paginator):
         self.__dict__["count"] = count  # Paginator.count is a cached_property
 
 
-def paginate_with_total(request, queryset, per_page: int = PAGE_SIZE) -> Page:
-    """Like paginate(), for the busiest lists: the page's rows and the total come from one
-    statement (COUNT(*) OVER ()), instead of a COUNT query followed by the rows."""
+def page_number(request) -> int:
+    """The ?page= number, 1 for anything that is not a positive number. Capped: an absurd
+    page number must not overflow the database's OFFSET."""
     try:
-        # Capped: an absurd page number must not overflow the database's OFFSET.
-        number = min(max(1, int(request.GET.get("page", 1))), 1_000_000)
+        return min(max(1, int(request.GET.get("page", 1))), 1_000_000)
     except (TypeError, ValueError):
-        number = 1
-    counted = queryset.annotate(_total=Window(Count("*")))
-    rows = list(counted[(number - 1) * per_page : number * per_page])
-    if not rows and number > 1:
-        # Past the last page (a stale link): show the last page, as get_page() does.
-        total = queryset.count()
-        number = max(1, -(-total // per_page))
-        rows = list(counted[(number - 1) * per_page : number * per_page])
-    total = rows[0]._total if rows else 0
-    paginator = _KnownCountPaginator(queryset, per_page, total)
-    return Page(rows, number, paginator)
+        return 1
+
+
+def known_page(rows: list, *, number: int, total: int, per_page: int = PAGE_SIZE) -> Page:
+    """A Page for rows a selector already cut out, with the total it read beside them
+    (pagination links in templates/staff/_pagination.html)."""
+    return Page(rows, number, _KnownCountPaginator(rows, per_page, total))
 
 
 def query_without_page(request) -> str:

@@ -35,6 +35,7 @@ def _text(value) -> str:
 
 @register.simple_tag
 def task_table(tasks, selectable=False):
+    """tasks: TaskRow objects (tasks.selectors.task_page)."""
     task_url, relation_url = _url_template("tasks:detail"), _url_template("relations:detail")
     # Labels translated once per table, not once per row.
     status_labels = {value: _text(label) for value, label in Task.Status.choices}
@@ -51,12 +52,13 @@ def task_table(tasks, selectable=False):
     head = '<th scope="col">#</th>' + "".join(f'<th scope="col">{_text(header)}</th>' for header in headers)
     if selectable:
         head = f'<th scope="col"><span class="visually-hidden">{_text(gettext("Select"))}</span></th>' + head
+    # One time zone for the table: timezone.localtime() looks it up again for every value.
+    zone = timezone.get_current_timezone()
     rows = []
     for task in tasks:
-        created = timezone.localtime(task.created_at)
+        created = task.created_at.astimezone(zone)
         relations = ", ".join(
-            f'<a href="{_text(relation_url.format(relation["pk"]))}">{_text(relation["name"])}</a>'
-            for relation in task.linked_relations
+            f'<a href="{_text(relation_url.format(pk))}">{_text(name)}</a>' for pk, name in task.relations
         )
         checkbox = (
             f'<td><input type="checkbox" name="task_ids" value="{task.pk}" form="move-form" '
@@ -64,14 +66,13 @@ def task_table(tasks, selectable=False):
             if selectable
             else ""
         )
-        assignee = task.assignee.email if task.assignee_id and task.assignee.email else "—"
         rows.append(
             f"<tr>{checkbox}<td>{task.pk}</td>"
             f'<td><a href="{_text(task_url.format(task.pk))}">{_text(task.subject)}</a></td>'
             f'<td><span class="badge status-{_text(task.status)}">'
             f"{status_labels.get(task.status) or _text(task.status)}</span></td>"
             f"<td>{priority_labels.get(task.priority) or _text(task.priority)}</td>"
-            f"<td>{relations}</td><td>{_text(assignee)}</td>"
+            f"<td>{relations}</td><td>{_text(task.assignee or '—')}</td>"
             f'<td><time datetime="{created.isoformat()}">{created:%d-%m-%Y}</time></td></tr>'
         )
     body = "\n".join(rows)

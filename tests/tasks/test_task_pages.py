@@ -65,13 +65,44 @@ def test_task_list_reads_rows_count_and_filters_in_few_statements(client_en, dja
         TaskFactory(relations=[relation, RelationFactory()])
     client_en.get("/tasks/")  # the session now sits in the cache
 
-    # Host, user, the chosen relation, the count, the staff users, the page's rows, and the
-    # relations of those rows in one more; django-tenants puts a SET search_path before most.
-    with django_assert_max_num_queries(14):
+    # Host, user, the chosen relation, the page's rows with their total and linked relations in
+    # one statement, the staff users; django-tenants puts a SET search_path before each.
+    with django_assert_max_num_queries(10):
         response = client_en.get(f"/tasks/?relation={relation.pk}")
 
     assert response.status_code == 200
     assert response.content.decode().count('name="task_ids"') == 25
+
+
+def test_task_list_rows_show_their_relations_by_name_and_the_assignee(client_en):
+    staff = get_user_model().objects.create_user("planner", email="planner@example.nl", is_staff=True)
+    TaskFactory(relations=[RelationFactory(name="Zwart & Zn"), RelationFactory(name="Aalders <B.V.>")], assignee=staff)
+    TaskFactory(relations=[], subject="Zonder relatie")
+
+    page = client_en.get("/tasks/").content.decode()
+
+    assert page.index("Aalders &lt;B.V.&gt;") < page.index("Zwart &amp; Zn")
+    assert "<td>planner@example.nl</td>" in page
+    assert '<option value="%d">planner@example.nl</option>' % staff.pk in page  # the assignee filter
+    assert "<td></td><td>—</td>" in page  # no relation, nobody assigned
+
+
+def test_task_search_takes_percent_and_underscore_literally_and_finds_by_number(client_en):
+    TaskFactory(subject="Korting 50% op licentie")
+    TaskFactory(subject="Korting 50 euro")
+    TaskFactory(subject="veld_naam ontbreekt")
+    TaskFactory(subject="veldXnaam ontbreekt")
+    numbered = TaskFactory(subject="Iets anders")
+
+    by_percent = client_en.get("/tasks/", {"q": "50%"}).content.decode()
+    by_underscore = client_en.get("/tasks/", {"q": "veld_naam"}).content.decode()
+    by_number = client_en.get("/tasks/", {"q": f"#{numbered.pk}"}).content.decode()
+    past_bigint = client_en.get("/tasks/", {"q": "9" * 30})
+
+    assert "Korting 50% op licentie" in by_percent and "Korting 50 euro" not in by_percent
+    assert "veld_naam ontbreekt" in by_underscore and "veldXnaam" not in by_underscore
+    assert "Iets anders" in by_number and "1 task<" in by_number
+    assert past_bigint.status_code == 200 and "No tasks match these filters." in past_bigint.content.decode()
 
 
 def test_relation_filter_shows_only_the_chosen_relation(client_en):
