@@ -83,7 +83,7 @@ def test_task_list_rows_show_their_relations_by_name_and_the_assignee(client_en)
 
     assert page.index("Aalders &lt;B.V.&gt;") < page.index("Zwart &amp; Zn")
     assert "<td>planner@example.nl</td>" in page
-    assert '<option value="%d">planner@example.nl</option>' % staff.pk in page  # the assignee filter
+    assert f'<option value="{staff.pk}">planner@example.nl</option>' in page  # the assignee filter
     assert "<td></td><td>—</td>" in page  # no relation, nobody assigned
 
 
