@@ -39,16 +39,17 @@ class Operation:
         # A digest: HTTP headers carry ASCII only, and names do not have to be.
         return f"{self.kind}-{hashlib.sha256(payload).hexdigest()[:32]}"
 
-    def depends_on(self) -> list[tuple[str, tuple[str, ...]]]:
-        """Operations this one needs to have succeeded first (for partial failures)."""
+    def waits_for(self, failed: set[tuple[str, tuple[str, ...]]]) -> bool:
+        """Whether an operation this one needs failed (or was skipped) earlier: a membership
+        needs its user and client created; a user or client is deleted only after every
+        removal of its memberships went through (removals go bottom-up)."""
         if self.kind == "add_membership":
             user, client = self.key
-            return [("create_user", (user,)), ("create_client", (client,))]
-        if self.kind == "delete_user":
-            return [("remove_membership", self.key)]
-        if self.kind == "delete_client":
-            return [("remove_membership", self.key)]
-        return []
+            return ("create_user", (user,)) in failed or ("create_client", (client,)) in failed
+        if self.kind in {"delete_user", "delete_client"}:
+            side = 0 if self.kind == "delete_user" else 1  # a membership's key is (user, client)
+            return any(kind == "remove_membership" and key[side] == self.key[0] for kind, key in failed)
+        return False
 
 
 def plan(remote: State, desired: State) -> list[Operation]:

@@ -93,10 +93,6 @@ def _push_with_retries(client: ClientOnlineClient, operation: Operation, run_id:
             sleep(random.uniform(0, min(MAX_DELAY, BASE_DELAY * 2**attempt)))  # noqa: S311 - jitter
 
 
-def _blocked(operation: Operation, failed: set[tuple[str, tuple]]) -> bool:
-    return any(dependency in failed for dependency in operation.depends_on())
-
-
 def run_sync(*, client: ClientOnlineClient | None = None, sleep=time.sleep, heartbeat=None) -> SyncRun:
     """One run for the current contractant. A refused (4xx) operation is recorded and the
     operations that do not depend on it go on; a transient failure that outlasts the retries
@@ -118,7 +114,7 @@ def run_sync(*, client: ClientOnlineClient | None = None, sleep=time.sleep, hear
                 group = [op for op in operations if op.kind == kind]
                 ready = []
                 for operation in group:
-                    if (operation.kind, operation.key) in open_failures or _blocked(operation, failed):
+                    if (operation.kind, operation.key) in open_failures or operation.waits_for(failed):
                         run.skipped += 1
                         failed.add((operation.kind, operation.key))
                     else:

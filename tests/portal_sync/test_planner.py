@@ -108,3 +108,39 @@ def test_seed_003_removal_order_keeps_the_login_of_a_person_who_still_needs_it()
         ("remove_membership", ("Q", "B")),
         ("delete_client", ("B",)),
     ]
+
+
+def test_a_failed_membership_removal_holds_back_the_deletion_of_its_user_and_client():
+    """Removals go bottom-up also after a refusal: P's user and client B are deleted only once
+    the membership (P, B) is gone; the other person's user goes as planned."""
+    remote = State(
+        clients={"B": attrs(name="B")},
+        users={"P": attrs(email="p@test", name="P"), "R": attrs(email="r@test", name="R")},
+        memberships=frozenset({("P", "B")}),
+    )
+    operations = {op.kind: op for op in plan(remote, State(clients={}, users={}, memberships=frozenset()))}
+    refused = {("remove_membership", ("P", "B"))}
+
+    assert operations["delete_client"].waits_for(refused)
+    assert [op.waits_for(refused) for op in plan(remote, State(clients={}, users={}, memberships=frozenset()))] == [
+        False,  # remove_membership (P, B): the refused one itself is skipped by its open failure
+        True,  # delete_user P
+        False,  # delete_user R
+        True,  # delete_client B
+    ]
+    assert not operations["delete_client"].waits_for({("remove_membership", ("B", "P"))})  # sides matter
+
+
+def test_a_membership_waits_for_its_user_and_client():
+    operation = plan(
+        State(clients={}, users={}, memberships=frozenset()),
+        State(
+            clients={"A": attrs(name="A")},
+            users={"P": attrs(email="p@test", name="P")},
+            memberships=frozenset({("P", "A")}),
+        ),
+    )[-1]
+
+    assert operation.kind == "add_membership"
+    assert operation.waits_for({("create_user", ("P",))}) and operation.waits_for({("create_client", ("A",))})
+    assert not operation.waits_for({("create_user", ("Q",))})

@@ -137,6 +137,25 @@ def test_a_refused_operation_is_shown_and_the_rest_goes_on(supplier_user, mock_c
     assert f"supplier.{b.code}" in mock_client_online.state()["clients"]
 
 
+def test_a_refused_membership_removal_holds_back_the_user_deletion(supplier_user, mock_client_online):
+    company = RelationFactory(name="A B.V.", sync_client_online=True)
+    leaving = person("Lars Leaving", supplier_user)
+    link = link_contact(contact=leaving, relation=company, actor=supplier_user, sync_client_online=True)
+    run_sync()
+    user_id, client_id = f"supplier.{leaving.code}", f"supplier.{company.code}"
+    # An earlier run had Client Online refuse removing Lars from A; staff have not retried it yet.
+    SyncFailure.objects.create(kind="remove_membership", key=[user_id, client_id], error="refused", status_code=422)
+
+    update_link(link=link, actor=supplier_user, data={"sync_client_online": False})
+    run = run_sync()
+
+    # Deleting Lars while the membership is still there would break the bottom-up order (Client
+    # Online refuses it, 409): the deletion waits for the removal, and no second failure appears.
+    assert (run.status, run.skipped, run.failed) == (SyncRun.Status.PARTIAL, 2, 0)
+    assert user_id in mock_client_online.state()["users"]
+    assert [failure.kind for failure in SyncFailure.objects.all()] == ["remove_membership"]
+
+
 def test_an_interrupted_run_that_reached_client_online_does_not_resend_credentials(supplier_user, mock_client_online):
     import httpx
 
