@@ -16,6 +16,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from contacts.models import Contact, ContactLink
+from portal.selectors import memberships
 from tasks.models import Task
 
 
@@ -52,21 +53,21 @@ def _uuid_or_404(value) -> uuid.UUID:
         raise Http404 from None
 
 
+def approved_memberships(request) -> list[ContactLink]:
+    """The portal user's approved memberships, read once per request: the organisation switcher
+    lists them, and get_membership_for_portal_user() picks the current one from the same list."""
+    if not hasattr(request, "_approved_memberships"):
+        request._approved_memberships = list(memberships(request.contact))
+    return request._approved_memberships
+
+
 def get_membership_for_portal_user(request, org_code) -> ContactLink:
     """The user's approved membership of the organisation named in the URL."""
-    link = (
-        ContactLink.objects.select_related("relation")
-        .filter(
-            contact=request.contact,
-            relation__code=_uuid_or_404(org_code),
-            status=ContactLink.PortalStatus.APPROVED,
-            relation__is_active=True,
-        )
-        .first()
-    )
-    if link is None:
-        raise Http404
-    return link
+    code = _uuid_or_404(org_code)
+    for link in approved_memberships(request):
+        if link.relation.code == code:
+            return link
+    raise Http404
 
 
 def get_org_contact_for_portal_user(request, membership: ContactLink, contact_code) -> Contact:

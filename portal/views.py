@@ -18,6 +18,7 @@ from contacts.models import AttributeDefinition, Contact, ContactLink
 from contacts.services import DuplicateContactError, set_attribute_values
 from portal import services
 from portal.access import (
+    approved_memberships,
     get_membership_for_portal_user,
     get_org_contact_for_portal_user,
     get_task_for_portal_user,
@@ -40,7 +41,7 @@ from portal.forms import (
     PortalTaskForm,
     TaskFilterForm,
 )
-from portal.selectors import memberships, organisation_members, pending_requests_of
+from portal.selectors import organisation_members, pending_requests_of
 from tasks.services import task_add_comment, task_create
 from tenants.ui import error_text, paginate, query_without_page, safe_next_url
 
@@ -49,7 +50,7 @@ def _render(request, template, context, membership=None, status=200):
     context = {
         "membership": membership,
         "org": membership.relation if membership else None,
-        "memberships": memberships(request.contact),
+        "memberships": approved_memberships(request),
         **context,
     }
     return render(request, template, context, status=status)
@@ -106,10 +107,10 @@ class AccessConfirmView(auth_views.PasswordResetConfirmView):
 
 @portal_required
 def home(request):
-    first = memberships(request.contact).first()
-    if first is None:
+    approved = approved_memberships(request)
+    if not approved:
         return redirect("portal:add_organisation")
-    return redirect("portal:organisation", org=first.relation.code)
+    return redirect("portal:organisation", org=approved[0].relation.code)
 
 
 @portal_required
@@ -292,7 +293,7 @@ def add_organisation(request):
     return render(
         request,
         "portal/add_organisation.html",
-        {"form": form, "memberships": memberships(request.contact), "membership": None},
+        {"form": form, "memberships": approved_memberships(request), "membership": None},
         status=400 if form.errors else 200,
     )
 
@@ -302,7 +303,7 @@ def my_requests(request):
     return render(
         request,
         "portal/requests.html",
-        {"requests": pending_requests_of(request.contact), "memberships": memberships(request.contact)},
+        {"requests": pending_requests_of(request.contact), "memberships": approved_memberships(request)},
     )
 
 

@@ -28,6 +28,18 @@ def test_header_lists_exactly_the_approved_memberships(accountant, pending_and_r
     assert f'<option value="{bakkerij.code}" selected>' in html
 
 
+def test_the_organisation_page_reads_the_memberships_once(accountant, bakkerij, django_assert_num_queries):
+    client = portal_client(accountant)
+    client.get(org_url(bakkerij))  # the session now sits in the cache
+
+    # Host, user, contact, and the approved memberships (the switcher's entries, from which the
+    # access check picks the current one); django-tenants puts a SET search_path before each.
+    with django_assert_num_queries(8):
+        html = page(client.get(org_url(bakkerij)))
+
+    assert switcher(html) == ["Bakkerij Jansen", "Bouwbedrijf De Boer", "Café Het Hoekje"]
+
+
 def test_an_inactive_organisation_leaves_the_switcher_and_answers_404(accountant, bouwbedrijf, bakkerij):
     bouwbedrijf.is_active = False
     bouwbedrijf.save(update_fields=["is_active"])
