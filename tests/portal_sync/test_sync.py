@@ -195,6 +195,34 @@ def test_sync_status_page_shows_state_and_failures(supplier_staff_client, in_sup
     assert "In sync" in after
 
 
+def client_online_card(html: str) -> str:
+    start = html.index("<h2>Client Online</h2>")
+    return " ".join(html[start : html.index("</section>", start)].split())
+
+
+def test_relation_and_contact_pages_show_what_client_online_holds(
+    supplier_staff_client, in_supplier, supplier_user, mock_client_online
+):
+    supplier_staff_client.post("/i18n/setlang/", {"language": "en"})
+    a, b, p, q, p_private, q_private = seed_world(supplier_user)
+    quiet = RelationFactory(name="Niet gekoppeld B.V.")
+
+    waiting = client_online_card(supplier_staff_client.get(f"/relations/{a.pk}/").content.decode())
+    run_sync()
+    synced = client_online_card(supplier_staff_client.get(f"/relations/{a.pk}/").content.decode())
+    person_card = client_online_card(supplier_staff_client.get(f"/contacts/{p.pk}/").content.decode())
+    not_synced = client_online_card(supplier_staff_client.get(f"/relations/{quiet.pk}/").content.decode())
+    SyncFailure.objects.create(kind="update_client", key=[f"supplier.{a.code}"], error="refused", status_code=404)
+    refused = client_online_card(supplier_staff_client.get(f"/relations/{a.pk}/").content.decode())
+
+    assert "waiting for sync" in waiting and "not in Client Online" in waiting
+    assert "up to date" in synced and "present in Client Online" in synced
+    assert "<dt>Memberships</dt><dd>2</dd>" in synced  # P and Q
+    assert "<dt>Memberships</dt><dd>3</dd>" in person_card  # A, B and P's private client
+    assert "not synced" in not_synced and "up to date" in not_synced  # not wanted, not there
+    assert "refused by Client Online" in refused
+
+
 def test_the_mock_refuses_requests_without_id_or_data(mock_client_online):
     import httpx
 
