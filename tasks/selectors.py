@@ -85,13 +85,15 @@ def task_page(
         f' FROM "{Task._meta.db_table}" task'
         f' LEFT JOIN "{User._meta.db_table}" assignee ON assignee.id = task.assignee_id'
         f" WHERE {' AND '.join(where)}"
-        " ORDER BY task.created_at DESC, task.id DESC LIMIT %s OFFSET %s)"
-        " SELECT page.*, linked.ids, linked.names FROM page LEFT JOIN LATERAL ("
-        " SELECT array_agg(relation.id ORDER BY relation.name, relation.id) AS ids,"
+        " ORDER BY task.created_at DESC, task.id DESC LIMIT %s OFFSET %s),"
+        # The page's links in one grouped read (one lateral read per row scanned them per row).
+        " linked AS (SELECT link.task_id,"
+        " array_agg(relation.id ORDER BY relation.name, relation.id) AS ids,"
         " array_agg(relation.name ORDER BY relation.name, relation.id) AS names"
         f' FROM "{TaskLink._meta.db_table}" link'
         f' JOIN "{Relation._meta.db_table}" relation ON relation.id = link.relation_id'
-        " WHERE link.task_id = page.id) linked ON TRUE"
+        " WHERE link.task_id IN (SELECT id FROM page) GROUP BY link.task_id)"
+        " SELECT page.*, linked.ids, linked.names FROM page LEFT JOIN linked ON linked.task_id = page.id"
         " ORDER BY page.created_at DESC, page.id DESC"
     )
 
