@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.test import Client
 
-from tests.conftest import ALPHA, STAFF_PASSWORD, client_for
+from tests.conftest import ALPHA, STAFF_PASSWORD, SUPPLIER, client_for
 
 
 def test_staff_shell_is_dutch_by_default_even_for_an_english_browser(alpha_staff_client):
@@ -79,3 +79,20 @@ def test_a_missing_page_says_so_in_dutch_with_a_way_back(alpha_staff_client):
     assert response.status_code == 404
     assert "<h1>Pagina niet gevonden</h1>" in page
     assert 'href="/">Terug naar de startpagina</a>' in page
+
+
+def test_a_deactivated_staff_account_loses_its_open_session(supplier_staff_client, in_supplier):
+    from django.contrib.auth import get_user_model
+
+    assert supplier_staff_client.get("/").status_code == 200
+    user = get_user_model().objects.get(email=SUPPLIER.staff_email)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+    refused = supplier_staff_client.get("/")
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    back = supplier_staff_client.get("/")
+
+    assert refused.status_code == 302 and refused["Location"].startswith("/login/")
+    assert back.status_code == 200  # reactivated: the same session works again (Django's rule)
