@@ -155,7 +155,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.ReusingRedisCache",
         "LOCATION": f"{REDIS_URL}/{env_int('REDIS_CACHE_DB', 3 if ENVIRONMENT == 'test' else 1)}",
         # Every key carries the schema name, so contractants never share cache entries.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
