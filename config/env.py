@@ -60,4 +60,5 @@ def database_from_url(url: str, *, engine: str) -> dict:
         # PostgreSQL, because django-tenants sets search_path per connection (DESIGN.md).
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {"server_side_binding": True, "prepare_threshold": 5},
     }

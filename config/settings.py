@@ -150,7 +150,7 @@ def _embedded_redis() -> str:
 
 DATABASE_URL = _server_url("DATABASE_URL", _embedded_postgres)
 REDIS_URL = _server_url("REDIS_URL", _embedded_redis).rstrip("/")
-DATABASES = {"default": database_from_url(DATABASE_URL, engine="django_tenants.postgresql_backend")}
+DATABASES = {"default": database_from_url(DATABASE_URL, engine="config.postgresql")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

@@ -70,6 +70,55 @@ def test_cache_keys_are_per_contractant(alpha, beta):
     cache.delete("greeting")
 
 
+def test_a_prepared_statement_reads_the_tables_of_the_current_contractant(alpha, beta):
+    """Statements that run often are prepared once per connection (server-side binding, see
+    docs/decisions.md). PostgreSQL plans a prepared statement again when the search_path
+    differs from the one it was planned with, so the same statement text on the same
+    connection reads each contractant's own tables, however often it switches."""
+    from relations.models import Relation
+    from tests.factories import RelationFactory
+
+    for tenant in (alpha, beta):
+        connection.set_tenant(tenant)
+        RelationFactory(name=f"Alleen bij {tenant.schema_name}")
+
+    seen = []
+    for tenant in [alpha, beta] * 8:
+        connection.set_tenant(tenant)
+        names = Relation.objects.filter(name__startswith="Alleen bij").values_list("name", flat=True)
+        seen.append((tenant.schema_name, list(names)))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%Alleen bij%"])
+        prepared = cursor.fetchone()[0]
+
+    assert prepared == 0  # the names travel as parameters, never in the statement text
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ['%"relations_relation"%']
+        )
+        assert cursor.fetchone()[0] >= 1  # the relation read above is a prepared statement by now
+    assert seen == [(schema, [f"Alleen bij {schema}"]) for schema, _names in seen]
+
+
+def test_pages_of_two_contractants_served_in_turn_show_their_own_rows(alpha_staff_client, alpha, beta):
+    from tests.factories import RelationFactory
+
+    for tenant in (alpha, beta):
+        connection.set_tenant(tenant)
+        RelationFactory(name=f"Klant van {tenant.schema_name}")
+    beta_staff_client = client_for(BETA)
+    beta_staff_client.post("/login/", {"username": BETA.staff_email, "password": STAFF_PASSWORD})
+
+    pages = []
+    for _ in range(8):  # past psycopg's prepare threshold: the later rounds run prepared statements
+        pages.append(("alpha", alpha_staff_client.get("/relations/").content.decode()))
+        pages.append(("beta", beta_staff_client.get("/relations/").content.decode()))
+
+    for schema, html in pages:
+        other = "beta" if schema == "alpha" else "alpha"
+        assert f"Klant van {schema}" in html and f"Klant van {other}" not in html
+
+
 def test_only_the_crossing_module_switches_schemas():
     pattern = r"schema_context|tenant_context|set_search_path|search_path\s*="
     result = subprocess.run(
