@@ -16,7 +16,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from contacts.models import Contact, ContactLink
-from portal.selectors import memberships
+from portal.selectors import contact_of, memberships
 from tasks.models import Task
 
 
@@ -24,7 +24,7 @@ def portal_contact(user) -> Contact | None:
     """The active contact behind a portal login, or None for anyone else (staff, anonymous)."""
     if not user.is_authenticated or user.is_staff:
         return None
-    contact = getattr(user, "contact", None)
+    contact = contact_of(user)
     if contact is None or contact.status != Contact.Status.ACTIVE:
         return None
     return contact
@@ -57,7 +57,7 @@ def approved_memberships(request) -> list[ContactLink]:
     """The portal user's approved memberships, read once per request: the organisation switcher
     lists them, and get_membership_for_portal_user() picks the current one from the same list."""
     if not hasattr(request, "_approved_memberships"):
-        request._approved_memberships = list(memberships(request.contact))
+        request._approved_memberships = memberships(request.contact)
     return request._approved_memberships
 
 

@@ -1,0 +1,35 @@
+"""Plain statements for the reads every page makes, giving model instances as the ORM would.
+
+The ORM spends longer composing a read than PostgreSQL spends answering it when the read is
+small and runs on every page (the logged-in user, the portal user's contact and memberships):
+bench/load.py measured about 0.4 ms to compose a two-table read of three rows. These helpers
+keep such a read one plain statement over the models' own columns, and give the same model
+instances select_related() would. Everything else uses the ORM.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Model
+
+
+def columns(model: type[Model], alias: str) -> str:
+    """The SELECT list of every concrete column of a model, for a table aliased `alias`."""
+    return ", ".join(f'{alias}."{field.column}"' for field in model._meta.concrete_fields)
+
+
+def fetch_instances(sql: str, params: list, *models: type[Model]) -> list[tuple[Model, ...]]:
+    """Run a statement that selects columns(model, ...) of each model in turn; one tuple of
+    instances per row."""
+    names = [[field.attname for field in model._meta.concrete_fields] for model in models]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found = []
+    for row in rows:
+        start, instances = 0, []
+        for model, attnames in zip(models, names, strict=True):
+            instances.append(model.from_db(connection.alias, attnames, row[start : start + len(attnames)]))
+            start += len(attnames)
+        found.append(tuple(instances))
+    return found
