@@ -20,7 +20,7 @@ _MAX_ID = 2**63 - 1
 
 @dataclass(frozen=True, slots=True)
 class TaskRow:
-    """One row of the task table (templates/tasks/_task_rows.html): what it shows, nothing more."""
+    """One row of the task table (tasks/templatetags/task_rows.py): what it shows, nothing more."""
 
     pk: int
     subject: str
