@@ -11,11 +11,9 @@ from django.db.models import Prefetch
 
 from relations.models import Relation
 from tasks.models import Task, TaskLink
+from tenants.rows import MAX_ID
 
 User = get_user_model()
-
-# The largest id PostgreSQL's bigint holds: a typed number past it matches no task.
-_MAX_ID = 2**63 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +72,7 @@ def task_page(
         text = ["task.subject ILIKE %s", "task.description ILIKE %s"]
         params += [pattern, pattern]
         number_typed = query.lstrip("#")
-        if number_typed.isdigit() and int(number_typed) <= _MAX_ID:
+        if number_typed.isdigit() and int(number_typed) <= MAX_ID:
             text.append("task.id = %s")
             params.append(int(number_typed))
         where.append(f"({' OR '.join(text)})")

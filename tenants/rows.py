@@ -12,6 +12,10 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import Model
 
+# The largest value of PostgreSQL's bigint, the type of every primary key here: an id past it
+# names no row (and would be refused as a parameter).
+MAX_ID = 2**63 - 1
+
 
 def columns(model: type[Model], alias: str) -> str:
     """The SELECT list of every concrete column of a model, for a table aliased `alias`."""

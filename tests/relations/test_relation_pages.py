@@ -166,3 +166,9 @@ def test_another_contractants_relation_ids_answer_404(in_supplier, alpha):
     for suffix in ["", "edit/", "subscriptions/", "tasks/", "history/", "relink/"]:
         assert client.get(f"/relations/{supplier_relation.pk}/{suffix}").status_code == 404
     assert client.post(f"/relations/{supplier_relation.pk}/relink/", {"to": 1}).status_code == 404
+
+
+@pytest.mark.parametrize("pk", ["0", "9223372036854775807", "9223372036854775808", "99999999999999999999999"])
+def test_relation_ids_no_relation_has_answer_404(client_en, pk):
+    for suffix in ["", "subscriptions/", "contacts/", "tasks/", "history/"]:
+        assert client_en.get(f"/relations/{pk}/{suffix}").status_code == 404
