@@ -46,6 +46,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/provision.py
 	$(PY) bench/relink.py
 	$(PY) bench/sync.py
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) staticfiles
