@@ -34,6 +34,16 @@ def _clean_ip(value: str | None) -> str | None:
     return value
 
 
+def _current_request_ip() -> str | None:
+    """The address of the web request this event is part of, if any. Services (relink,
+    membership decisions, out of service) get no request; simple_history's middleware keeps
+    the current one for the same purpose (who changed what), so the log reads it there. A
+    Celery task or a management command has none: no address."""
+    from simple_history.models import HistoricalRecords
+
+    return _client_ip(getattr(HistoricalRecords.context, "request", None))
+
+
 def record_security_event(
     *,
     kind: str,
@@ -47,7 +57,8 @@ def record_security_event(
 ) -> SecurityEvent | None:
     """Append one event to the current contractant's security log, in the caller's transaction.
 
-    On the public schema (the platform admin) there is no security log: nothing is recorded.
+    Without an ip_address, the address of the current web request is recorded (if any). On the
+    public schema (the platform admin) there is no security log: nothing is recorded.
     """
     if connection.schema_name == get_public_schema_name():
         return None
@@ -63,7 +74,7 @@ def record_security_event(
         kind=kind,
         actor=actor,
         actor_label=search_text(actor_label, LABEL_LENGTH),
-        ip_address=_clean_ip(ip_address),
+        ip_address=_clean_ip(ip_address or _current_request_ip()),
         summary=search_text(text, SUMMARY_LENGTH),
         object_label=search_text(object_label, OBJECT_LABEL_LENGTH),
         object_url=object_url[:200],

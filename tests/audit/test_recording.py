@@ -171,6 +171,22 @@ def test_relink_and_its_undo_are_recorded_naming_both_relations(scenario, suppli
     assert undone.object_url == f"/relations/{scenario.old.pk}/history/"
 
 
+def test_a_relink_through_the_wizard_records_the_staff_members_address(scenario, supplier_staff_client):
+    url = f"/relations/{scenario.old.pk}/relink/"
+
+    supplier_staff_client.post(url, {"to": scenario.new.pk}, REMOTE_ADDR=OUTSIDE_ADDRESS)
+
+    [event] = events(Kind.RELINK)
+    assert (event.actor.email, event.ip_address) == (SUPPLIER.staff_email, OUTSIDE_ADDRESS)
+
+
+def test_a_change_made_outside_a_web_request_records_no_address(scenario, supplier_user):
+    relation_services.relink(from_relation=scenario.old, to_relation=scenario.new, actor=supplier_user)
+
+    [event] = events(Kind.RELINK)
+    assert event.ip_address is None
+
+
 def test_a_refused_relink_records_nothing(scenario, supplier_user):
     inactive = RelationFactory(is_active=False)
     SubscriptionFactory(relation=inactive)
