@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from relations.models import Relation
 from tasks.models import Task, TaskLink
 from tenants.rows import MAX_ID
+from tenants.ui import PAGE_SIZE
 
 User = get_user_model()
 
@@ -40,7 +41,7 @@ class TaskPage:
 def task_page(
     *,
     number: int = 1,
-    per_page: int = 25,
+    per_page: int = PAGE_SIZE,
     relation_id: int | None = None,
     status: str = "",
     assignee_id: int | None = None,
