@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from contacts.models import Contact, ContactLink
 from relations.models import Relation
-from tenants.rows import columns, fetch_instances
+from tenants.rows import columns, fetch_instances, fetch_one
 
 
 def memberships(contact: Contact) -> list[ContactLink]:
@@ -29,14 +29,9 @@ def memberships(contact: Contact) -> list[ContactLink]:
 def contact_of(user) -> Contact | None:
     """The contact behind a login (Contact.user), read on every portal page: one plain
     statement (tenants.rows)."""
-    found = fetch_instances(
-        f'SELECT {columns(Contact, "contact")} FROM "{Contact._meta.db_table}" contact WHERE contact.user_id = %s',
-        [user.pk],
-        Contact,
-    )
-    if not found:
+    contact = fetch_one(Contact, "user", user.pk)
+    if contact is None:
         return None
-    contact = found[0][0]
     # As the ORM's user.contact would: both sides know each other, no second read.
     Contact.user.field.set_cached_value(contact, user)
     Contact.user.field.remote_field.set_cached_value(user, contact)

@@ -25,7 +25,7 @@ class RemoteView:
         return self.wanted == self.present and not self.failures
 
 
-def _remote_facts(key: str, *, memberships_of: str, present_in) -> dict:
+def _remote_facts(key: str, *, memberships_of: str, present_in) -> tuple[bool, list[str], int]:
     """Presence, memberships and open failures of one external id, in one plain statement:
     staff pages show this on every visit, and the ORM took longer to compose its three
     subqueries than the database took to run them (bench/load.py)."""
@@ -38,17 +38,18 @@ def _remote_facts(key: str, *, memberships_of: str, present_in) -> dict:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [key, key, json.dumps([key])])
-        present, memberships, failures = cursor.fetchone()
-    return {"remote_present": present, "remote_memberships": memberships, "remote_failures": failures}
+        return cursor.fetchone()
 
 
 def relation_remote_view(relation) -> RemoteView:
-    facts = _remote_facts(external_id(relation), memberships_of="client_id", present_in=RemoteClient)
+    present, memberships, failures = _remote_facts(
+        external_id(relation), memberships_of="client_id", present_in=RemoteClient
+    )
     return RemoteView(
         wanted=relation.sync_client_online and relation.is_active,
-        present=facts["remote_present"],
-        memberships=facts["remote_memberships"],
-        failures=facts["remote_failures"],
+        present=present,
+        memberships=memberships,
+        failures=failures,
     )
 
 
@@ -66,10 +67,12 @@ def contact_wanted(contact) -> bool:
 
 
 def contact_remote_view(contact) -> RemoteView:
-    facts = _remote_facts(external_id(contact), memberships_of="user_id", present_in=RemoteUser)
+    present, memberships, failures = _remote_facts(
+        external_id(contact), memberships_of="user_id", present_in=RemoteUser
+    )
     return RemoteView(
         wanted=contact_wanted(contact),
-        present=facts["remote_present"],
-        memberships=facts["remote_memberships"],
-        failures=facts["remote_failures"],
+        present=present,
+        memberships=memberships,
+        failures=failures,
     )

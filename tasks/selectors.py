@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -101,33 +102,40 @@ def task_page(
             cursor.execute(sql, [*params, per_page, (page_number - 1) * per_page])
             return cursor.fetchall()
 
+    def total_of(fetched: list[tuple]) -> int:
+        return fetched[0][6] if fetched else 0  # COUNT(*) OVER (), the same on every row
+
     fetched = fetch(number)
     if not fetched and number > 1:
         # Past the last page (a stale link): the first page tells the total, then the last page.
         first = fetch(1)
-        total = first[0][6] if first else 0
-        number = max(1, -(-total // per_page))
+        number = max(1, -(-total_of(first) // per_page))
         fetched = first if number == 1 else fetch(number)
     rows = [
         TaskRow(pk, subject, status, priority, created_at, assignee, tuple(zip(ids or (), names or (), strict=True)))
         for pk, subject, status, priority, created_at, assignee, _total, ids, names in fetched
     ]
-    return TaskPage(rows=rows, total=fetched[0][6] if fetched else 0, number=number)
+    return TaskPage(rows=rows, total=total_of(fetched), number=number)
 
 
 def staff_users():
     return User.objects.filter(is_staff=True, is_active=True).order_by("email")
 
 
+@cache
+def _staff_user_choices_sql() -> tuple[str, tuple]:
+    # staff_users() stays the one definition; its SQL is composed once per process (table names
+    # are unqualified, so the contractant's search_path picks the schema).
+    return staff_users().values_list("pk", "email", "username").query.sql_with_params()
+
+
 def staff_user_choices() -> list[tuple[int, str]]:
-    """(pk, label) of the staff users a task can be assigned to, as staff_users() orders them,
-    for the task list's filter. Read on every visit of the list, so one plain statement."""
+    """(pk, label) of the staff users a task can be assigned to, for the task list's filter.
+    Read on every visit of the list: staff_users()' statement, composed once."""
+    sql, params = _staff_user_choices_sql()
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, COALESCE(NULLIF(email, ''), username) FROM \"{User._meta.db_table}\""
-            " WHERE is_staff AND is_active ORDER BY email"
-        )
-        return cursor.fetchall()
+        cursor.execute(sql, params)
+        return [(pk, email or username) for pk, email, username in cursor.fetchall()]
 
 
 def task_detail(*, pk: int) -> Task:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-from tenants.rows import columns, fetch_instances
+from tenants.rows import fetch_one
 
 
 class UserBackend(ModelBackend):
@@ -15,14 +15,5 @@ class UserBackend(ModelBackend):
 
     def get_user(self, user_id):
         user_model = get_user_model()
-        meta = user_model._meta
-        found = fetch_instances(
-            f'SELECT {columns(user_model, "account")} FROM "{meta.db_table}" account'
-            f' WHERE account."{meta.pk.column}" = %s',
-            [meta.pk.to_python(user_id)],
-            user_model,
-        )
-        if not found:
-            return None
-        user = found[0][0]
-        return user if self.user_can_authenticate(user) else None
+        user = fetch_one(user_model, user_model._meta.pk.name, user_model._meta.pk.to_python(user_id))
+        return user if user is not None and self.user_can_authenticate(user) else None

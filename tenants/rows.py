@@ -9,6 +9,8 @@ instances select_related() would. Everything else uses the ORM.
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.db import connection
 from django.db.models import Model
 
@@ -17,15 +19,21 @@ from django.db.models import Model
 MAX_ID = 2**63 - 1
 
 
+@cache
 def columns(model: type[Model], alias: str) -> str:
     """The SELECT list of every concrete column of a model, for a table aliased `alias`."""
     return ", ".join(f'{alias}."{field.column}"' for field in model._meta.concrete_fields)
 
 
+@cache
+def _attnames(model: type[Model]) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
+
+
 def fetch_instances(sql: str, params: list, *models: type[Model]) -> list[tuple[Model, ...]]:
     """Run a statement that selects columns(model, ...) of each model in turn; one tuple of
     instances per row."""
-    names = [[field.attname for field in model._meta.concrete_fields] for model in models]
+    names = [_attnames(model) for model in models]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -37,3 +45,12 @@ def fetch_instances(sql: str, params: list, *models: type[Model]) -> list[tuple[
             start += len(attnames)
         found.append(tuple(instances))
     return found
+
+
+def fetch_one(model: type[Model], field: str, value):
+    """The instance whose `field` (its primary key or a unique field) equals `value`, or None."""
+    column = model._meta.get_field(field).column
+    found = fetch_instances(
+        f'SELECT {columns(model, "t")} FROM "{model._meta.db_table}" t WHERE t."{column}" = %s', [value], model
+    )
+    return found[0][0] if found else None
