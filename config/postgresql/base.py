@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
@@ -36,7 +36,7 @@ class UtcTimestamptzLoader(BaseTzLoader):
 
     # Django's create_cursor() compares this with the connection's time zone and keeps the
     # loader when they agree.
-    timezone = timezone.utc
+    timezone = UTC
 
     def load(self, data):
         text = bytes(data)
@@ -53,6 +53,6 @@ class DatabaseWrapper(TenantDatabaseWrapper):
 
     def get_connection_params(self):
         params = super().get_connection_params()
-        if settings.USE_TZ and self.timezone == timezone.utc:
+        if settings.USE_TZ and self.timezone == UTC:
             params["context"].adapters.register_loader("timestamptz", UtcTimestamptzLoader)
         return params

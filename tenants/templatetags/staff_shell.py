@@ -1,11 +1,86 @@
-from django import template
+"""The staff top bar and the language switch, built in Python (tenants/html.py says why)."""
 
-from tenants.navigation import staff_navigation as build_navigation
+from __future__ import annotations
+
+from functools import cache
+
+from django import template
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
+
+from tenants.html import text
+from tenants.navigation import staff_navigation
 
 register = template.Library()
 
 
+@cache
+def _url(name: str, urlconf, script_prefix: str) -> str:
+    # Routes do not change while the process runs: one reverse per name, not one per page.
+    return reverse(name, urlconf=urlconf)
+
+
+def url(name: str) -> str:
+    return _url(name, get_urlconf(), get_script_prefix())
+
+
+def _csrf_input(context) -> str:
+    # The csrf context processor's token: masked once per page, like {% csrf_token %}.
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{text(context["csrf_token"])}">'
+
+
 @register.simple_tag(takes_context=True)
-def staff_navigation(context):
+def language_switch(context):
+    """The NL/EN switch of every page: posts the choice to Django's set_language view and
+    comes back to the page it was on."""
+    request, current = context["request"], get_language()
+    options = "".join(
+        f'<option value="{text(code)}"{" selected" if code == current else ""}>{text(code.upper())}</option>'
+        for code, _label in settings.LANGUAGES
+    )
+    # Safe: our markup, every value escaped by text().
+    return mark_safe(  # noqa: S308
+        f'<form class="language-switch" action="{text(url("set_language"))}" method="post">\n'
+        f"  {_csrf_input(context)}\n"
+        f'  <input type="hidden" name="next" value="{text(request.get_full_path())}">\n'
+        f'  <label for="language-select" class="visually-hidden">{text(gettext("Language"))}</label>\n'
+        f'  <select id="language-select" name="language">\n    {options}\n  </select>\n'
+        f'  <button type="submit" class="button button-small">{text(gettext("Switch"))}</button>\n'
+        "</form>"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def staff_topbar(context):
+    """The staff pages' header: the contractant, the navigation (the current section marked),
+    the language switch, who is logged in, and the log-out button."""
     request = context["request"]
-    return build_navigation(request.path, getattr(request, "user", None))
+    user = request.user
+    current = ' aria-current="page"'
+    items = "\n".join(
+        f'      <li><a href="{text(item["url"])}"{current if item["active"] else ""}>{text(item["label"])}</a></li>'
+        for item in staff_navigation(request.path, user)
+    )
+    contractant = context.get("contractant")
+    # Safe: our markup, every value escaped by text().
+    return mark_safe(  # noqa: S308
+        '<header class="topbar">\n'
+        f'  <a class="brand" href="{text(url("staff:home"))}">\n'
+        '    <span class="brand-mark" aria-hidden="true">◆</span>\n'
+        f"    <span>{text(contractant.name if contractant else '')}</span>\n"
+        "  </a>\n"
+        f'  <nav class="mainnav" aria-label="{text(gettext("Main navigation"))}">\n'
+        f"    <ul>\n{items}\n    </ul>\n"
+        "  </nav>\n"
+        '  <div class="userbox">\n'
+        f"    {language_switch(context)}\n"
+        f'    <span class="username" title="{text(gettext("Logged in as"))}">'
+        f"{text(user.email or user.username)}</span>\n"
+        f'    <form action="{text(url("staff:logout"))}" method="post">{_csrf_input(context)}\n'
+        f'      <button type="submit" class="button button-small button-quiet">{text(gettext("Log out"))}</button>\n'
+        "    </form>\n"
+        "  </div>\n"
+        "</header>"
+    )

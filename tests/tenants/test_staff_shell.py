@@ -96,3 +96,36 @@ def test_a_deactivated_staff_account_loses_its_open_session(supplier_staff_clien
 
     assert refused.status_code == 302 and refused["Location"].startswith("/login/")
     assert back.status_code == 200  # reactivated: the same session works again (Django's rule)
+
+
+def test_the_top_bar_escapes_the_contractant_name_and_marks_the_current_section(alpha_staff_client, alpha):
+    alpha.name = 'Alpha <b>"&</b> Co'
+    alpha.save(update_fields=["name"])
+
+    page = alpha_staff_client.get("/tasks/?q=a&status=open").content.decode()
+
+    assert "<span>Alpha &lt;b&gt;&quot;&amp;&lt;/b&gt; Co</span>" in page
+    assert "<b>" not in page
+    assert f'<span class="username" title="Aangemeld als">{ALPHA.staff_email}</span>' in page
+    assert '<li><a href="/tasks/" aria-current="page">Taken</a></li>' in page
+    assert '<li><a href="/tasks/support/">Supporttaken</a></li>' in page
+    assert '<input type="hidden" name="next" value="/tasks/?q=a&amp;status=open">' in page
+
+
+def test_the_language_switch_comes_back_to_the_page_it_was_on_with_its_csrf_token(db):
+    client = Client(HTTP_HOST=ALPHA.host, enforce_csrf_checks=True)
+    login_page = client.get("/login/").content.decode()
+    token = login_page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    client.post("/login/", {"username": ALPHA.staff_email, "password": STAFF_PASSWORD, "csrfmiddlewaretoken": token})
+    page = client.get("/tasks/?status=open").content.decode()
+    switch = page.split('<form class="language-switch"', 1)[1].split("</form>", 1)[0]
+    token = switch.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+
+    response = client.post(
+        "/i18n/setlang/", {"language": "en", "next": "/tasks/?status=open", "csrfmiddlewaretoken": token}
+    )
+
+    assert response.status_code == 302 and response["Location"] == "/tasks/?status=open"
+    english = client.get(response["Location"]).content.decode()
+    assert '<option value="en" selected>EN</option>' in english
+    assert '<li><a href="/tasks/" aria-current="page">Tasks</a></li>' in english
