@@ -33,6 +33,21 @@ def test_task_list_filters_by_relation_status_and_text(client_en):
     assert "Oude vraag" in by_status and "Export faalt" not in by_status
 
 
+def test_task_list_counts_only_the_tasks_its_filters_match(client_en):
+    bakker = RelationFactory(name="Bakker")
+    for number in range(27):
+        TaskFactory(relations=[bakker], subject=f"Kassa storing {number}")
+    TaskFactory(relations=[bakker], subject="Kassa storing, opgelost", status=Task.Status.CLOSED)
+    TaskFactory(subject="Iets anders")
+
+    searched = client_en.get("/tasks/?q=kassa+storing").content.decode()
+    open_only = client_en.get("/tasks/?q=kassa+storing&open=on&page=2").content.decode()
+
+    assert "28 tasks" in searched and "Page 1 of 2" in searched
+    assert "27 tasks" in open_only and "Page 2 of 2" in open_only
+    assert open_only.count("Kassa storing ") == 2 and "opgelost" not in open_only
+
+
 def test_task_list_shows_an_empty_state(client_en):
     page = client_en.get("/tasks/?q=bestaatniet").content.decode()
 
