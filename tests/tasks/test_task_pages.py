@@ -48,6 +48,20 @@ def test_task_list_counts_only_the_tasks_its_filters_match(client_en):
     assert open_only.count("Kassa storing ") == 2 and "opgelost" not in open_only
 
 
+def test_task_list_filters_keep_what_was_chosen(client_en):
+    colleague = get_user_model().objects.create_user(
+        username="collega", email="<b>collega</b>@brightsoft.nl", password="x", is_staff=True
+    )
+
+    page = client_en.get(f"/tasks/?status=waiting&assignee={colleague.pk}&q=%3Cscript%3E").content.decode()
+    untouched = client_en.get("/tasks/").content.decode()
+
+    assert '<option value="waiting" selected>Waiting</option>' in page
+    assert f'<option value="{colleague.pk}" selected>&lt;b&gt;collega&lt;/b&gt;@brightsoft.nl</option>' in page
+    assert 'value="&lt;script&gt;"' in page and "<script>" not in page
+    assert " selected>" not in untouched.split('id="id_status"', 1)[1].split("</select>", 1)[0]
+
+
 def test_task_list_shows_an_empty_state(client_en):
     page = client_en.get("/tasks/?q=bestaatniet").content.decode()
 
