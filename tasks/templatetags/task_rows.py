@@ -30,9 +30,11 @@ def _url_template(name: str) -> str:
 @register.simple_tag
 def task_table(tasks, selectable=False):
     """tasks: TaskRow objects (tasks.selectors.task_page)."""
-    task_url, relation_url = _url_template("tasks:detail"), _url_template("relations:detail")
+    # Escaped once: a URL template takes only the integer ids below.
+    task_url, relation_url = _text(_url_template("tasks:detail")), _text(_url_template("relations:detail"))
     # Labels translated once per table, not once per row.
     status_labels = {value: _text(label) for value, label in Task.Status.choices}
+    status_classes = {value: _text(value) for value in Task.Status.values}
     priority_labels = {value: _text(label) for value, label in Task.Priority.choices}
     select_label = gettext("Select task %(number)s")
     headers = [
@@ -51,9 +53,7 @@ def task_table(tasks, selectable=False):
     rows = []
     for task in tasks:
         created = task.created_at.astimezone(zone)
-        relations = ", ".join(
-            f'<a href="{_text(relation_url.format(pk))}">{_text(name)}</a>' for pk, name in task.relations
-        )
+        relations = ", ".join(f'<a href="{relation_url.format(pk)}">{_text(name)}</a>' for pk, name in task.relations)
         checkbox = (
             f'<td><input type="checkbox" name="task_ids" value="{task.pk}" form="move-form" '
             f'aria-label="{_text(select_label % {"number": task.pk})}"></td>'
@@ -62,8 +62,8 @@ def task_table(tasks, selectable=False):
         )
         rows.append(
             f"<tr>{checkbox}<td>{task.pk}</td>"
-            f'<td><a href="{_text(task_url.format(task.pk))}">{_text(task.subject)}</a></td>'
-            f'<td><span class="badge status-{_text(task.status)}">'
+            f'<td><a href="{task_url.format(task.pk)}">{_text(task.subject)}</a></td>'
+            f'<td><span class="badge status-{status_classes.get(task.status) or _text(task.status)}">'
             f"{status_labels.get(task.status) or _text(task.status)}</span></td>"
             f"<td>{priority_labels.get(task.priority) or _text(task.priority)}</td>"
             f"<td>{relations}</td><td>{_text(task.assignee or '—')}</td>"
