@@ -16,7 +16,7 @@ from relations.selectors import relation_search
 from tasks import services
 from tasks.access import get_task_for_staff, get_task_link_for_staff
 from tasks.forms import CommentForm, MoveTasksForm, StatusForm, TaskFilterForm, TaskForm
-from tasks.selectors import open_task_ids_of, staff_user_choices, task_page
+from tasks.selectors import open_task_ids_of, task_page
 from tenants.access import staff_required
 from tenants.crossing import support_tasks_for
 from tenants.ui import error_text, known_page, page_number, query_without_page, safe_next_url, search_text
@@ -34,6 +34,7 @@ def task_index(request):
         assignee_id=filters["assignee"].pk if filters.get("assignee") else None,
         only_open=bool(filters.get("open")),
         query=filters.get("q", ""),
+        with_assignee_choices=not request.htmx,
     )
     context = {
         "form": form,
@@ -46,7 +47,7 @@ def task_index(request):
     # Without JavaScript the relation search is submitted with the filters: answer it in place.
     relation_search_text = filters.get("relation_search", "")
     context["relation_results"] = relation_search(query=relation_search_text) if relation_search_text else None
-    context["assignee_choices"] = staff_user_choices()
+    context["assignee_choices"] = found.assignee_choices
     return render(request, "tasks/list.html", context)
 
 
