@@ -30,7 +30,7 @@ def page_number(request) -> int:
 
 def known_page(rows: list, *, number: int, total: int, per_page: int = PAGE_SIZE) -> Page:
     """A Page for rows a selector already cut out, with the total it read beside them
-    (pagination links in templates/staff/_pagination.html)."""
+    (pagination links: the pagination tag in tenants/templatetags/staff_shell.py)."""
     return Page(rows, number, _KnownCountPaginator(rows, per_page, total))
 
 

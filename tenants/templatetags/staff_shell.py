@@ -99,3 +99,31 @@ def options(choices, chosen):
             for value, label in choices
         )
     )
+
+
+@register.simple_tag(takes_context=True)
+def pagination(context):
+    """Previous / "Page n of m" / next under a list (the context's page and query_string, the
+    filters to keep): drawn under every list, only when there is more than one page."""
+    page = context["page"]
+    pages = page.paginator.num_pages
+    if pages <= 1:
+        return ""
+    query_string = context.get("query_string")
+    prefix = f"?{text(query_string)}&amp;page=" if query_string else "?page="
+    previous = (
+        f'<a class="button button-small" href="{prefix}{page.previous_page_number()}">‹ {text(gettext("Previous"))}</a>'
+        if page.has_previous()
+        else ""
+    )
+    following = (
+        f'<a class="button button-small" href="{prefix}{page.next_page_number()}">{text(gettext("Next"))} ›</a>'
+        if page.has_next()
+        else ""
+    )
+    position = gettext("Page %(number)s of %(total)s") % {"number": page.number, "total": pages}
+    # Safe: our markup, every value escaped by text().
+    return mark_safe(  # noqa: S308
+        f'<nav class="pagination" aria-label="{text(gettext("Pages"))}">\n'
+        f"  {previous}\n  <span>{text(position)}</span>\n  {following}\n</nav>"
+    )

@@ -46,6 +46,11 @@ def test_task_list_counts_only_the_tasks_its_filters_match(client_en):
     assert "28 tasks" in searched and "Page 1 of 2" in searched
     assert "27 tasks" in open_only and "Page 2 of 2" in open_only
     assert open_only.count("Kassa storing ") == 2 and "opgelost" not in open_only
+    # The pagination links keep the filters, escaped, and a first or last page has one link.
+    assert '<a class="button button-small" href="?q=kassa+storing&amp;page=2">Next ›</a>' in searched
+    assert "Previous" not in searched
+    assert '<a class="button button-small" href="?q=kassa+storing&amp;open=on&amp;page=1">‹ Previous</a>' in open_only
+    assert "Next ›" not in open_only
 
 
 def test_task_list_filters_keep_what_was_chosen(client_en):
