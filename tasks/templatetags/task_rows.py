@@ -43,11 +43,20 @@ class _Labels:
 @lru_cache(maxsize=8)
 def _labels(language: str) -> _Labels:
     """The table's translated, escaped labels: the same for every table in one language."""
-    headers = [gettext(label) for label in ("Subject", "Status", "Priority", "Relations", "Assignee", "Created")]
+    # Literal gettext() calls, outside f-strings: what makemessages can find.
+    headers = [
+        gettext("Subject"),
+        gettext("Status"),
+        gettext("Priority"),
+        gettext("Relations"),
+        gettext("Assignee"),
+        gettext("Created"),
+    ]
+    select = gettext("Select")
     head = '<th scope="col">#</th>' + "".join(f'<th scope="col">{_text(header)}</th>' for header in headers)
     return _Labels(
         head=head,
-        select_head=f'<th scope="col"><span class="visually-hidden">{_text(gettext("Select"))}</span></th>' + head,
+        select_head=f'<th scope="col"><span class="visually-hidden">{_text(select)}</span></th>' + head,
         status={value: _text(label) for value, label in Task.Status.choices},
         status_class={value: _text(value) for value in Task.Status.values},
         priority={value: _text(label) for value, label in Task.Priority.choices},

@@ -36,6 +36,8 @@ def language_switch(context):
     """The NL/EN switch of every page: posts the choice to Django's set_language view and
     comes back to the page it was on."""
     request, current = context["request"], get_language()
+    # gettext() outside the f-strings below: makemessages does not look inside f-strings.
+    label, button = gettext("Language"), gettext("Switch")
     options = "".join(
         f'<option value="{text(code)}"{" selected" if code == current else ""}>{text(code.upper())}</option>'
         for code, _label in settings.LANGUAGES
@@ -45,9 +47,9 @@ def language_switch(context):
         f'<form class="language-switch" action="{text(url("set_language"))}" method="post">\n'
         f"  {_csrf_input(context)}\n"
         f'  <input type="hidden" name="next" value="{text(request.get_full_path())}">\n'
-        f'  <label for="language-select" class="visually-hidden">{text(gettext("Language"))}</label>\n'
+        f'  <label for="language-select" class="visually-hidden">{text(label)}</label>\n'
         f'  <select id="language-select" name="language">\n    {options}\n  </select>\n'
-        f'  <button type="submit" class="button button-small">{text(gettext("Switch"))}</button>\n'
+        f'  <button type="submit" class="button button-small">{text(button)}</button>\n'
         "</form>"
     )
 
@@ -64,6 +66,7 @@ def staff_topbar(context):
         for item in staff_navigation(request.path, user)
     )
     contractant = context.get("contractant")
+    navigation, logged_in_as, log_out = gettext("Main navigation"), gettext("Logged in as"), gettext("Log out")
     # Safe: our markup, every value escaped by text().
     return mark_safe(  # noqa: S308
         '<header class="topbar">\n'
@@ -71,15 +74,15 @@ def staff_topbar(context):
         '    <span class="brand-mark" aria-hidden="true">◆</span>\n'
         f"    <span>{text(contractant.name if contractant else '')}</span>\n"
         "  </a>\n"
-        f'  <nav class="mainnav" aria-label="{text(gettext("Main navigation"))}">\n'
+        f'  <nav class="mainnav" aria-label="{text(navigation)}">\n'
         f"    <ul>\n{items}\n    </ul>\n"
         "  </nav>\n"
         '  <div class="userbox">\n'
         f"    {language_switch(context)}\n"
-        f'    <span class="username" title="{text(gettext("Logged in as"))}">'
+        f'    <span class="username" title="{text(logged_in_as)}">'
         f"{text(user.email or user.username)}</span>\n"
         f'    <form action="{text(url("staff:logout"))}" method="post">{_csrf_input(context)}\n'
-        f'      <button type="submit" class="button button-small button-quiet">{text(gettext("Log out"))}</button>\n'
+        f'      <button type="submit" class="button button-small button-quiet">{text(log_out)}</button>\n'
         "    </form>\n"
         "  </div>\n"
         "</header>"
@@ -110,20 +113,21 @@ def pagination(context):
     if pages <= 1:
         return ""
     query_string = context.get("query_string")
+    pages_label, previous_label, next_label = gettext("Pages"), gettext("Previous"), gettext("Next")
     prefix = f"?{text(query_string)}&amp;page=" if query_string else "?page="
     previous = (
-        f'<a class="button button-small" href="{prefix}{page.previous_page_number()}">‹ {text(gettext("Previous"))}</a>'
+        f'<a class="button button-small" href="{prefix}{page.previous_page_number()}">‹ {text(previous_label)}</a>'
         if page.has_previous()
         else ""
     )
     following = (
-        f'<a class="button button-small" href="{prefix}{page.next_page_number()}">{text(gettext("Next"))} ›</a>'
+        f'<a class="button button-small" href="{prefix}{page.next_page_number()}">{text(next_label)} ›</a>'
         if page.has_next()
         else ""
     )
     position = gettext("Page %(number)s of %(total)s") % {"number": page.number, "total": pages}
     # Safe: our markup, every value escaped by text().
     return mark_safe(  # noqa: S308
-        f'<nav class="pagination" aria-label="{text(gettext("Pages"))}">\n'
+        f'<nav class="pagination" aria-label="{text(pages_label)}">\n'
         f"  {previous}\n  <span>{text(position)}</span>\n  {following}\n</nav>"
     )
