@@ -92,9 +92,10 @@ def staff_topbar(context):
 @register.simple_tag
 def options(choices, chosen):
     """The <option> elements of a filter's select, the one whose value is chosen (compared as
-    text, the way a submitted value arrives) selected. Filters are drawn on every visit of a
-    list: a template loop spent a tenth of the task list's rendering on two of them."""
-    chosen = None if chosen is None else str(chosen)
+    text, the way a submitted value arrives) selected; nothing chosen (None or "") marks none,
+    so the browser shows the first. Filters are drawn on every visit of a list: a template loop
+    spent a tenth of the task list's rendering on two of them."""
+    chosen = None if chosen is None or chosen == "" else str(chosen)
     # Safe: our markup, every value escaped by text().
     return mark_safe(  # noqa: S308
         "".join(
