@@ -42,3 +42,29 @@ def test_arguments_and_as_work_as_in_django(urlconf):
     assert render("{% url 'tasks:detail' pk=pk %}", {"pk": 8}) == "/tasks/8/"
     assert render("{% url 'no-such-route' as link %}[{{ link }}]") == "[]"
     assert render("{% url name %}", {"name": "tasks:create"}) == "/tasks/new/"
+
+
+def test_an_argument_that_is_not_a_plain_value_is_reversed_every_time(urlconf):
+    class Code:
+        """Prints differently later under the same identity, as a renamed model instance can."""
+
+        def __init__(self, text):
+            self.text = text
+
+        def __str__(self):
+            return self.text
+
+        def __hash__(self):
+            return 1
+
+        def __eq__(self, other):
+            return True
+
+    urlconf(settings.ROOT_URLCONF)
+    code = Code("ABC123")
+    first = render("{% url 'portal:organisation' code %}", {"code": code})
+    code.text = "XYZ789"
+    second = render("{% url 'portal:organisation' code %}", {"code": code})
+
+    assert (first, second) == ("/portal/o/ABC123/", "/portal/o/XYZ789/")
+    assert render("{% url 'portal:organisation' 'ABC123' %}") == "/portal/o/ABC123/"
