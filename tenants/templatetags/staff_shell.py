@@ -6,24 +6,36 @@ from functools import cache
 
 from django import template
 from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.templatetags.static import static
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
+from django_htmx.jinja import htmx_script
 
 from tenants.html import text
 from tenants.navigation import staff_navigation
+from tenants.routes import remembered_reverse
 
 register = template.Library()
 
 
-@cache
-def _url(name: str, urlconf, script_prefix: str) -> str:
-    # Routes do not change while the process runs: one reverse per name, not one per page.
-    return reverse(name, urlconf=urlconf)
-
-
 def url(name: str) -> str:
-    return _url(name, get_urlconf(), get_script_prefix())
+    return remembered_reverse(name)
+
+
+@cache
+def _page_assets(debug: bool) -> str:
+    # Static URLs do not change while the process runs (the manifest is read once at start).
+    return (
+        f'<link rel="stylesheet" href="{text(static("css/app.css"))}">\n  {htmx_script()}\n'
+        f'  <script src="{text(static("js/app.js"))}" defer></script>'
+    )
+
+
+@register.simple_tag
+def page_assets():
+    """The stylesheet and scripts of every page (htmx served from our own static files)."""
+    # Safe: our markup, the URLs escaped by text(); htmx_script() is django-htmx's own markup.
+    return mark_safe(_page_assets(settings.DEBUG))  # noqa: S308
 
 
 def _csrf_input(context) -> str:

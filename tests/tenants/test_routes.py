@@ -1,4 +1,4 @@
-"""{% url %} (tenants/templatetags/routes.py): a route without arguments is reversed once per
+"""{% url %} (tenants/routes.py, tenants/templatetags/routes.py): a route is reversed once per
 process, and gives what Django's own {% url %} gives in every URL conf it is rendered in."""
 
 from __future__ import annotations
