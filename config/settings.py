@@ -115,8 +115,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.contractant",
             ],
-            # {% url %} of a route without arguments, reversed once (tenants/templatetags/routes.py).
-            "builtins": ["tenants.templatetags.routes"],
+            # {% url %} remembered, |date without a format parser for our formats (docs/decisions.md).
+            "builtins": ["tenants.templatetags.routes", "tenants.templatetags.dates"],
         },
     }
 ]
