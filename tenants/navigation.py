@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -30,22 +31,24 @@ STAFF_NAVIGATION = [
 ]
 
 
-def _entries() -> list[tuple[NavItem, str]]:
-    """The navigation's (item, url) pairs; an entry whose page this URL conf lacks is left out."""
+@lru_cache(maxsize=16)
+def _entries(urlconf, script_prefix: str) -> tuple[tuple[NavItem, str], ...]:
+    """The navigation's (item, url) pairs of one URL conf, worked out once; an entry whose page
+    this URL conf lacks is left out."""
     entries = []
     for item in STAFF_NAVIGATION:
         try:
             entries.append((item, remembered_reverse(item.url_name)))
         except NoReverseMatch:
             continue
-    return entries
+    return tuple(entries)
 
 
 def staff_navigation(current_path: str, user=None) -> list[dict]:
     show_admin_items = user is not None and is_staff_admin(user)
     items = [
         {"label": item.label, "url": url, "active": False}
-        for item, url in _entries()
+        for item, url in _entries(get_urlconf(), get_script_prefix())
         if show_admin_items or not item.admin_only
     ]
     # The longest matching prefix wins: /tasks/support/ is "Support tasks", not "Tasks".
