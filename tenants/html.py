@@ -1,7 +1,8 @@
-"""Markup built in Python for the parts every page draws (the staff top bar, the language
-switch, the task table): the template engine spent more time on their few dozen tags than the
-page spent on its own content (bench/load.py, docs/decisions.md 2026-12-01). The markup is
-what the templates gave. Every value goes through text() exactly once."""
+"""Markup built in Python for the parts every page or list draws (the page shell in
+tenants/templatetags/staff_shell.py, the task table in tasks/templatetags/task_rows.py): the
+template engine spent more time on their few dozen tags than the page spent on its own content
+(bench/load.py, docs/decisions.md 2026-12-01). The markup is what the templates gave. Every
+value goes through text() exactly once."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""The staff top bar and the language switch, built in Python (tenants/html.py says why)."""
+"""The parts of the page shell that every page or list draws, built in Python (tenants/html.py
+says why): the stylesheet and scripts, the staff top bar, the language switch (staff, portal,
+logins), the options of a list's filters and the pagination under a list."""
 
 from __future__ import annotations
 
@@ -16,10 +18,6 @@ from tenants.navigation import staff_navigation
 from tenants.routes import remembered_reverse
 
 register = template.Library()
-
-
-def url(name: str) -> str:
-    return remembered_reverse(name)
 
 
 @cache
@@ -56,7 +54,7 @@ def language_switch(context):
     )
     # Safe: our markup, every value escaped by text().
     return mark_safe(  # noqa: S308
-        f'<form class="language-switch" action="{text(url("set_language"))}" method="post">\n'
+        f'<form class="language-switch" action="{text(remembered_reverse("set_language"))}" method="post">\n'
         f"  {_csrf_input(context)}\n"
         f'  <input type="hidden" name="next" value="{text(request.get_full_path())}">\n'
         f'  <label for="language-select" class="visually-hidden">{text(label)}</label>\n'
@@ -82,7 +80,7 @@ def staff_topbar(context):
     # Safe: our markup, every value escaped by text().
     return mark_safe(  # noqa: S308
         '<header class="topbar">\n'
-        f'  <a class="brand" href="{text(url("staff:home"))}">\n'
+        f'  <a class="brand" href="{text(remembered_reverse("staff:home"))}">\n'
         '    <span class="brand-mark" aria-hidden="true">◆</span>\n'
         f"    <span>{text(contractant.name if contractant else '')}</span>\n"
         "  </a>\n"
@@ -93,7 +91,7 @@ def staff_topbar(context):
         f"    {language_switch(context)}\n"
         f'    <span class="username" title="{text(logged_in_as)}">'
         f"{text(user.email or user.username)}</span>\n"
-        f'    <form action="{text(url("staff:logout"))}" method="post">{_csrf_input(context)}\n'
+        f'    <form action="{text(remembered_reverse("staff:logout"))}" method="post">{_csrf_input(context)}\n'
         f'      <button type="submit" class="button button-small button-quiet">{text(log_out)}</button>\n'
         "    </form>\n"
         "  </div>\n"
