@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tenants.access import is_staff_admin
-from tenants.routes import remembered_reverse
 
 
 @dataclass(frozen=True)
@@ -33,12 +32,12 @@ STAFF_NAVIGATION = [
 
 @lru_cache(maxsize=16)
 def _entries(urlconf, script_prefix: str) -> tuple[tuple[NavItem, str], ...]:
-    """The navigation's (item, url) pairs of one URL conf, worked out once; an entry whose page
-    this URL conf lacks is left out."""
+    """The navigation's (item, url) pairs of one URL conf, reversed once: every staff page draws
+    them. An entry whose page this URL conf lacks is left out."""
     entries = []
     for item in STAFF_NAVIGATION:
         try:
-            entries.append((item, remembered_reverse(item.url_name)))
+            entries.append((item, reverse(item.url_name, urlconf=urlconf)))
         except NoReverseMatch:
             continue
     return tuple(entries)

@@ -1,9 +1,9 @@
 """Reversing a route once per process.
 
 Django reverses a route name on every call, about 20 microseconds, and a page draws a dozen
-links that never change while the process runs: the navigation, a list's "new" and search
-links, a relation's six tabs (docs/decisions.md, load). Every {% url %} goes through here
-(tenants/templatetags/routes.py, a template builtin), and so does the page shell.
+links that never change while the process runs: a list's "new" and search links, a relation's
+six tabs (docs/decisions.md, load). Every {% url %} goes through here (tenants/templatetags/
+routes.py, a template builtin), and so do the top bar and the task table.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from functools import cache
 
 from django import template
 from django.conf import settings
+from django.template.defaulttags import CsrfTokenNode
 from django.templatetags.static import static
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
@@ -37,8 +38,8 @@ def page_assets():
 
 
 def _csrf_input(context) -> str:
-    # The csrf context processor's token: masked once per page, like {% csrf_token %}.
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{text(context["csrf_token"])}">'
+    # Django's own {% csrf_token %}: the context's token, masked once per page.
+    return CsrfTokenNode().render(context)
 
 
 @register.simple_tag(takes_context=True)
