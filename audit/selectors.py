@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from audit.models import SecurityEvent
-from tenants.ui import search_text
 
 
 def security_events(*, kind: str = "", query: str = "") -> QuerySet[SecurityEvent]:
@@ -13,7 +12,6 @@ def security_events(*, kind: str = "", query: str = "") -> QuerySet[SecurityEven
     events = SecurityEvent.objects.all()
     if kind in SecurityEvent.Kind.values:
         events = events.filter(kind=kind)
-    query = search_text(query)
     if query:
         events = events.filter(
             Q(actor_label__icontains=query) | Q(summary__icontains=query) | Q(object_label__icontains=query)

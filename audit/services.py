@@ -16,12 +16,16 @@ from django.utils.translation import gettext, gettext_noop
 from django_tenants.utils import get_public_schema_name
 
 from audit.models import SecurityEvent
-from tenants.ui import search_text
 
 LABEL_LENGTH = SecurityEvent._meta.get_field("actor_label").max_length
 SUMMARY_LENGTH = SecurityEvent._meta.get_field("summary").max_length
 OBJECT_LABEL_LENGTH = SecurityEvent._meta.get_field("object_label").max_length
 PORTAL_PREFIX = "/portal/"
+
+
+def _label(value, max_length: int) -> str:
+    # Stored text must fit its column and hold no NUL byte (PostgreSQL refuses one in text).
+    return (value or "").replace("\x00", "").strip()[:max_length]
 
 
 def _clean_ip(value: str | None) -> str | None:
@@ -73,10 +77,10 @@ def record_security_event(
     return SecurityEvent.objects.create(
         kind=kind,
         actor=actor,
-        actor_label=search_text(actor_label, LABEL_LENGTH),
+        actor_label=_label(actor_label, LABEL_LENGTH),
         ip_address=_clean_ip(ip_address or _current_request_ip()),
-        summary=search_text(text, SUMMARY_LENGTH),
-        object_label=search_text(object_label, OBJECT_LABEL_LENGTH),
+        summary=_label(text, SUMMARY_LENGTH),
+        object_label=_label(object_label, OBJECT_LABEL_LENGTH),
         object_url=object_url[:200],
     )
 

@@ -215,7 +215,7 @@ def main() -> None:
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        from tenants.demo import DEMO_PASSWORD, PORTAL_ACCOUNTANT
+        from demo.contractants import DEMO_PASSWORD, PORTAL_ACCOUNTANT
 
         staff = ["/login/", "staff@brightsoft.nl", DEMO_PASSWORD]
         portal = ["/portal/login/", PORTAL_ACCOUNTANT, DEMO_PASSWORD]

@@ -63,9 +63,9 @@ def write_pages(out: Path) -> None:
     setup_test_environment()  # the test client's ALLOWED_HOSTS; nothing else changes
 
     from contacts.models import Contact
+    from demo.contractants import DEMO_CONTRACTANTS, DEMO_PASSWORD, PORTAL_ACCOUNTANT, PORTAL_ADMIN
     from relations.models import Relation
     from tasks.models import Task
-    from tenants.demo import DEMO_CONTRACTANTS, DEMO_PASSWORD, PORTAL_ACCOUNTANT, PORTAL_ADMIN
     from tenants.models import Contractant
     from tenants.services import default_domain_for
 

@@ -65,7 +65,7 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases
 
-    from relations.services import relink
+    from subscriptions.relink import relink
     from subscriptions.services import unbind_technical_setup
     from tenants.services import provision_contractant
     from tenants.template_schema import migrate_template_schema

@@ -100,7 +100,7 @@ def main() -> int:
 
 
 def print_banner(port: str) -> None:
-    from tenants.demo import (
+    from demo.contractants import (
         DEMO_CONTRACTANTS,
         DEMO_PASSWORD,
         PLATFORM_ADMIN,

@@ -65,6 +65,8 @@ TENANT_APPS = [
     "portal",
     "portal_sync",
     "audit",
+    "staff",
+    "demo",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -80,6 +82,8 @@ TENANT_CREATION_FAKES_MIGRATIONS = True
 # Must stay off: a savepoint rollback can leave the connection on another tenant's
 # schema (django-tenants issue #1262).
 TENANT_LIMIT_SET_CALLS = False
+# How long a process keeps a host → contractant answer (tenants.middleware).
+TENANT_HOST_CACHE_SECONDS = env_int("TENANT_HOST_CACHE_SECONDS", 10)
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
@@ -115,8 +119,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.contractant",
             ],
-            # {% url %} remembered, |date without a format parser for our formats (docs/decisions.md).
-            "builtins": ["tenants.templatetags.routes", "tenants.templatetags.dates"],
         },
     }
 ]
@@ -167,7 +169,7 @@ CACHES = {
 # --- Authentication and sessions ---
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "tenants.backends.UserBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -233,6 +235,8 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# DATE_FORMAT and friends per language (config/formats/<language>/formats.py), for |date.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

@@ -3,13 +3,12 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("tenants.urls")),
+    path("", include("staff.urls")),
     path("relations/", include("relations.urls")),
-    path("subscriptions/", include("subscriptions.urls")),
+    path("", include("subscriptions.urls")),
     path("contacts/", include("contacts.urls")),
     path("tasks/", include("tasks.urls")),
     path("sync/", include("portal_sync.urls")),
     path("portal/", include("portal.urls")),
-    path("audit/", include("audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

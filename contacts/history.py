@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import AttributeValue, Contact, ContactLink
 from relations.models import Relation
-from tenants.history import HistoryEntry, history_entries
+from staff.history import HistoryEntry, history_entries
 
 MAX_ENTRIES = 100
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from contacts.models import AttributeDefinition, Contact, ContactLink
+from staff.ui import search_text
 from tasks.models import Task
-from tenants.ui import search_text
 
 
 def contact_list(*, query: str = "", status: str = "", kind: str = "") -> QuerySet[Contact]:

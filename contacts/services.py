@@ -20,11 +20,11 @@ from django.utils.translation import gettext_noop
 from audit.models import SecurityEvent
 from audit.services import record_security_event
 from contacts.models import AttributeDefinition, AttributeValue, Contact, ContactLink, MergeRecord
-from portal_sync.outbox import record_change
+from tenants.hooks import data_changed
 from relations.models import Relation
+from staff.ui import search_text
 from tasks.bulk_history import execute_with_history
 from tasks.models import Task
-from tenants.ui import search_text
 
 CONTACT_FIELDS = ["first_name", "last_name", "job_title", "email", "phone", "kind"]
 LINK_FIELDS = ["job_title", "is_admin", "is_approver", "status", "support_access", "sync_client_online", "from_date"]
@@ -103,7 +103,7 @@ def create_contact(
             contact.full_clean()
             contact._history_user = actor
             contact.save()
-            record_change()
+            data_changed()
             if relation is not None:
                 link_contact(contact=contact, relation=relation, actor=actor, **(link or {}))
     except IntegrityError:
@@ -136,7 +136,7 @@ def update_contact(*, contact: Contact, actor, data: dict) -> Contact:
             contact.user.username = contact.username
             contact.user.email = contact.email
             contact.user.save(update_fields=["username", "email"])
-        record_change()
+        data_changed()
     return contact
 
 
@@ -156,7 +156,7 @@ def link_contact(*, contact: Contact, relation: Relation, actor, **fields) -> Co
             link.full_clean()
             link._history_user = actor
             link.save()
-            record_change()
+            data_changed()
     except IntegrityError:
         raise ValidationError(
             _("%(name)s is already linked to %(relation)s.") % {"name": contact.full_name, "relation": relation.name}
@@ -174,7 +174,7 @@ def update_link(*, link: ContactLink, actor, data: dict) -> ContactLink:
         link.full_clean()
         link._history_user = actor
         link.save(update_fields=changed)
-        record_change()
+        data_changed()
     return link
 
 
@@ -187,7 +187,7 @@ def unlink_contact(*, link: ContactLink, actor) -> None:
     with transaction.atomic():
         link._history_user = actor
         link.delete()
-        record_change()
+        data_changed()
 
 
 # --- Person-relations -------------------------------------------------------------------
@@ -218,7 +218,7 @@ def create_person_relation(
         relation.person = contact
         relation._history_user = actor
         relation.save(update_fields=["person"])
-        record_change()
+        data_changed()
         if not ContactLink.objects.filter(contact=contact, relation=relation).exists():
             link_contact(contact=contact, relation=relation, actor=actor, is_admin=True)
     return relation
@@ -452,7 +452,7 @@ def merge_contacts(*, survivor: Contact, duplicate: Contact, actor) -> MergeReco
             duplicate.user.save(update_fields=["is_active"])
         duplicate._history_user = actor
         duplicate.delete()
-        record_change()
+        data_changed()
     return record
 
 
@@ -595,7 +595,7 @@ def _apply_out_of_service(*, contact: Contact, actor) -> None:
         actor=actor,
     )
     # Its Client Online user goes, in safe order, with the next sync (DESIGN.md rule 5).
-    record_change()
+    data_changed()
 
 
 def apply_due_out_of_service(*, today: datetime.date | None = None) -> int:

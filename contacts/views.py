@@ -24,8 +24,8 @@ from contacts.models import Contact
 from contacts.selectors import attribute_definitions, contact_list, contact_search, reported_tasks
 from portal_sync.selectors import contact_remote_view
 from relations.access import get_relation_for_staff
-from tenants.access import staff_required
-from tenants.ui import error_text, paginate, query_without_page
+from staff.access import staff_required
+from staff.ui import error_text, paginate, query_without_page
 
 
 @staff_required

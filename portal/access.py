@@ -11,7 +11,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
@@ -57,7 +57,7 @@ def approved_memberships(request) -> list[ContactLink]:
     """The portal user's approved memberships, read once per request: the organisation switcher
     lists them, and get_membership_for_portal_user() picks the current one from the same list."""
     if not hasattr(request, "_approved_memberships"):
-        request._approved_memberships = memberships(request.contact)
+        request._approved_memberships = list(memberships(request.contact))
     return request._approved_memberships
 
 
@@ -70,19 +70,50 @@ def get_membership_for_portal_user(request, org_code) -> ContactLink:
     raise Http404
 
 
-def get_org_contact_for_portal_user(request, membership: ContactLink, contact_code) -> Contact:
-    """Admins may open every contact of the organisation; others only themselves."""
-    code = _uuid_or_404(contact_code)
+def org_contacts_for_portal_user(membership: ContactLink, *, to_edit_details: bool = False) -> QuerySet[Contact]:
+    """The one rule for which contacts of the membership's organisation its member may open,
+    and (to_edit_details) whose name, e-mail address and phone they may change:
+
+    - everyone: themselves;
+    - an administrator: every contact with an approved link to the organisation, but for the
+      details only those who do not manage their own: no portal login and no link to any other
+      organisation (otherwise an admin could change a stranger's e-mail address, their login
+      name, and take over their login).
+
+    Notification preferences and portal attributes follow the first (opening) rule."""
+    themselves = Q(pk=membership.contact_id)
     if not membership.is_admin:
-        if request.contact.code != code:
-            raise Http404
-        return request.contact
-    contact = Contact.objects.filter(
-        code=code, links__relation=membership.relation, links__status=ContactLink.PortalStatus.APPROVED
-    ).first()
+        return Contact.objects.filter(themselves)
+    links = ContactLink.objects.filter(contact=OuterRef("pk"))
+    others = Q(Exists(links.filter(relation_id=membership.relation_id, status=ContactLink.PortalStatus.APPROVED)))
+    if to_edit_details:
+        others &= Q(user__isnull=True) & ~Q(Exists(links.exclude(relation_id=membership.relation_id)))
+    return Contact.objects.filter(themselves | others)
+
+
+def get_org_contact_for_portal_user(request, membership: ContactLink, contact_code) -> Contact:
+    """A contact of the organisation the member may open (org_contacts_for_portal_user)."""
+    code = _uuid_or_404(contact_code)
+    if code == request.contact.code:
+        return request.contact  # that rule always lets members open themselves: no second read
+    contact = org_contacts_for_portal_user(membership).filter(code=code).first()
     if contact is None:
         raise Http404
     return contact
+
+
+def get_member_link_for_portal_user(membership: ContactLink, link_id) -> ContactLink:
+    """A membership (any status) of the organisation, for its administrators to decide on or
+    change; 404 for anyone else and for a link of another organisation."""
+    require_admin(membership)
+    link = (
+        ContactLink.objects.select_related("contact", "relation")
+        .filter(pk=link_id, relation_id=membership.relation_id)
+        .first()
+    )
+    if link is None:
+        raise Http404
+    return link
 
 
 def visible_tasks(membership: ContactLink):

@@ -18,9 +18,10 @@ from audit.models import SecurityEvent
 from audit.services import record_security_event
 from contacts import services as contact_services
 from contacts.models import Contact, ContactLink
+from portal.access import org_contacts_for_portal_user
 from relations.models import Relation
 from relations.services import relation_update
-from tenants.mail import send_templated_mail
+from staff.mail import send_templated_mail
 
 ADDRESS_FIELDS = ["street", "house_number", "postcode", "city", "country"]
 MEMBERSHIP_ATTEMPTS_PER_HOUR = 5
@@ -237,18 +238,17 @@ def add_organisation_contact(*, membership: ContactLink, data: dict, actor) -> t
     return contact, True
 
 
-def update_organisation_contact(*, membership: ContactLink, contact: Contact, data: dict, actor) -> Contact:
-    """A contact edits itself; an admin edits contacts that belong to this organisation only.
+def _manages_own_details(contact: Contact) -> ValidationError:
+    return ValidationError(
+        _("%(name)s manages their own details; ask them to change these themselves.") % {"name": contact.full_name}
+    )
 
-    Someone with a portal login or other organisations manages their own details: otherwise an
-    admin could change a stranger's e-mail (their login name) and take over their login.
-    """
-    if contact.pk != membership.contact_id and (
-        contact.user_id or contact.links.exclude(relation=membership.relation).exists()
-    ):
-        raise ValidationError(
-            _("%(name)s manages their own details; ask them to change these themselves.") % {"name": contact.full_name}
-        )
+
+def update_organisation_contact(*, membership: ContactLink, contact: Contact, data: dict, actor) -> Contact:
+    """Name, e-mail address and phone of a contact the member may edit them of (the rule:
+    portal.access.org_contacts_for_portal_user)."""
+    if not org_contacts_for_portal_user(membership, to_edit_details=True).filter(pk=contact.pk).exists():
+        raise _manages_own_details(contact)
     allowed = {name: data[name] for name in ["first_name", "last_name", "email", "phone"] if name in data}
     return contact_services.update_contact(contact=contact, actor=actor, data=allowed)
 
@@ -256,9 +256,12 @@ def update_organisation_contact(*, membership: ContactLink, contact: Contact, da
 def set_notification_preference(
     *, membership: ContactLink, contact: Contact, scope: str, trigger: str, actor
 ) -> Contact:
-    """Scope 'all' only for a contact who may see all tasks of this organisation."""
+    """The preference of a contact the member may open (portal.access.org_contacts_for_portal_user);
+    scope 'all' only for a contact who may see all tasks of this organisation."""
     if scope not in Contact.NotifyScope.values or trigger not in Contact.NotifyTrigger.values:
         raise ValidationError(_("Choose a valid notification preference."))
+    if not org_contacts_for_portal_user(membership).filter(pk=contact.pk).exists():
+        raise _manages_own_details(contact)
     if scope == Contact.NotifyScope.ALL:
         link = contact.links.filter(relation=membership.relation).first()
         if link is None or link.support_access != ContactLink.SupportAccess.ALL:

@@ -7,21 +7,22 @@ from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import record_login_failed
-from contacts.models import AttributeDefinition, Contact, ContactLink
+from contacts.models import AttributeDefinition, ContactLink
 from contacts.services import DuplicateContactError, set_attribute_values
 from portal import services
 from portal.access import (
     approved_memberships,
+    get_member_link_for_portal_user,
     get_membership_for_portal_user,
     get_org_contact_for_portal_user,
     get_task_for_portal_user,
+    org_contacts_for_portal_user,
     portal_contact,
     portal_required,
     require_admin,
@@ -42,8 +43,8 @@ from portal.forms import (
     TaskFilterForm,
 )
 from portal.selectors import organisation_members, pending_requests_of
+from staff.ui import error_text, paginate, query_without_page, safe_next_url
 from tasks.services import task_add_comment, task_create
-from tenants.ui import error_text, paginate, query_without_page, safe_next_url
 
 
 def _render(request, template, context, membership=None, status=200):
@@ -149,12 +150,7 @@ def organisation(request, org):
 @portal_required
 def contacts(request, org):
     membership = get_membership_for_portal_user(request, org)
-    if membership.is_admin:
-        people = Contact.objects.filter(
-            links__relation=membership.relation, links__status=ContactLink.PortalStatus.APPROVED
-        ).order_by("last_name", "first_name")
-    else:
-        people = Contact.objects.filter(pk=request.contact.pk)
+    people = org_contacts_for_portal_user(membership).order_by("last_name", "first_name")
     return _render(request, "portal/contacts.html", {"people": people}, membership)
 
 
@@ -314,23 +310,11 @@ def members(request, org):
     return _render(request, "portal/members.html", {"members": organisation_members(membership.relation)}, membership)
 
 
-def _member_link(membership, link_id) -> ContactLink:
-    link = (
-        ContactLink.objects.select_related("contact", "relation")
-        .filter(pk=link_id, relation=membership.relation)
-        .first()
-    )
-    if link is None:
-        raise Http404
-    return link
-
-
 @portal_required
 @require_POST
 def member_decide(request, org, link_id):
     membership = get_membership_for_portal_user(request, org)
-    require_admin(membership)
-    link = _member_link(membership, link_id)
+    link = get_member_link_for_portal_user(membership, link_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose approve or reject, and the support access."))
@@ -354,8 +338,7 @@ def member_decide(request, org, link_id):
 @require_POST
 def member_access(request, org, link_id):
     membership = get_membership_for_portal_user(request, org)
-    require_admin(membership)
-    link = _member_link(membership, link_id)
+    link = get_member_link_for_portal_user(membership, link_id)
     form = MemberAccessForm(request.POST)
     if form.is_valid():
         try:

@@ -13,7 +13,7 @@ from portal_sync.desired import desired_state
 from portal_sync.models import SyncFailure, SyncRun
 from portal_sync.planner import plan
 from portal_sync.services import remote_state, retry_failure
-from tenants.access import staff_required
+from staff.access import staff_required
 
 
 def _queue_sync() -> None:

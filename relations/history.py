@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from django.db.models import Subquery
+from collections.abc import Callable
+
 from django.utils.translation import gettext_lazy as _
 
 from relations.models import Relation, RelinkRecord
-from subscriptions.models import Subscription, TechnicalSetup
-from tasks.models import TaskLink
-from tenants.history import HistoryEntry, history_entries
+from staff.history import HistoryEntry, history_entries
 
 MAX_ENTRIES = 200
+
+# What hangs off a relation (its subscriptions, its task links) lives in apps above this one;
+# each adds its part of the tab through a source registered in its AppConfig.ready.
+HistorySource = Callable[[Relation, int], list[HistoryEntry]]
+_history_sources: list[HistorySource] = []
+
+
+def register_history_source(source: HistorySource) -> HistorySource:
+    """Add `source(relation, limit)` to the History tab (once, however often ready() runs)."""
+    if source not in _history_sources:
+        _history_sources.append(source)
+    return source
 
 
 def relation_history(relation: Relation) -> list[HistoryEntry]:
@@ -30,35 +41,8 @@ def relation_history(relation: Relation) -> list[HistoryEntry]:
             "is_active",
         ],
     )
-    subscription_ids = Subscription.history.filter(relation_id=relation.pk).values("id")
-    entries += history_entries(
-        Subscription.history.filter(id__in=Subquery(subscription_ids))
-        .select_related("history_user")
-        .order_by("-history_date")[:MAX_ENTRIES],
-        lambda r: str(_("Subscription %(product)s")) % {"product": r.product},
-        ["product", "start_date", "end_date", "is_active"],
-    )
-    entries += history_entries(
-        TechnicalSetup.history.filter(subscription_id__in=Subquery(subscription_ids))
-        .select_related("history_user", "contractant")
-        .order_by("-history_date")[:MAX_ENTRIES],
-        lambda r: str(_("Technical setup: %(contractant)s")) % {"contractant": r.contractant.name},
-        ["database", "contractant_id"],
-    )
-    link_records = list(
-        TaskLink.history.filter(id__in=Subquery(TaskLink.history.filter(relation_id=relation.pk).values("id")))
-        .select_related("history_user")
-        .order_by("-history_date")[:MAX_ENTRIES]
-    )
-    names = dict(Relation.objects.filter(pk__in={r.relation_id for r in link_records}).values_list("pk", "name"))
-    entries += history_entries(
-        link_records,
-        lambda r: (
-            str(_("Task link #%(task)s → %(relation)s")) % {"task": r.task_id, "relation": names.get(r.relation_id)}
-        ),
-        ["relation_id"],
-        display=lambda _name, value: names.get(value, str(value)),
-    )
+    for source in _history_sources:
+        entries += source(relation, MAX_ENTRIES)
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries[:MAX_ENTRIES]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from relations.models import Relation
+from staff.ui import search_text
 from tasks.models import Task
-from tenants.ui import search_text
 
 
 def relation_list(*, query: str = "", kind: str = "", active: str = "") -> QuerySet[Relation]:

@@ -10,10 +10,7 @@ urlpatterns = [
     path("picker/", views.relation_picker, name="picker"),
     path("<int:pk>/", views.relation_detail, name="detail"),
     path("<int:pk>/edit/", views.relation_edit, name="edit"),
-    path("<int:pk>/subscriptions/", views.relation_subscriptions, name="subscriptions"),
     path("<int:pk>/contacts/", views.relation_contacts, name="contacts"),
     path("<int:pk>/tasks/", views.relation_tasks, name="tasks"),
     path("<int:pk>/history/", views.relation_history_tab, name="history"),
-    path("<int:pk>/relink/", views.relink_wizard, name="relink"),
-    path("relinks/<int:pk>/undo/", views.relink_undo, name="relink_undo"),
 ]

@@ -19,10 +19,9 @@ from relations.forms import PersonRelationForm, RelationFilterForm, RelationForm
 from relations.history import relation_history, relink_records
 from relations.models import Relation
 from relations.selectors import relation_list, relation_search
-from subscriptions.forms import TechnicalSetupForm
+from staff.access import staff_required
+from staff.ui import error_text, known_page, page_number, paginate, query_without_page
 from tasks.selectors import task_page
-from tenants.access import staff_required
-from tenants.ui import error_text, known_page, page_number, paginate, query_without_page
 
 
 @staff_required
@@ -75,25 +74,6 @@ def _tab(request, relation, tab: str, template: str, context: dict):
 def relation_detail(request, pk: int):
     relation = get_relation_for_staff(request, pk)
     return _tab(request, relation, "general", "relations/tab_general.html", {"remote": relation_remote_view(relation)})
-
-
-@staff_required
-def relation_subscriptions(request, pk: int):
-    relation = get_relation_for_staff(request, pk)
-    subscriptions = list(
-        relation.subscriptions.select_related("technical_setup__contractant").order_by("-is_active", "-start_date")
-    )
-    for subscription in subscriptions:
-        if subscription.is_active and not hasattr(subscription, "technical_setup"):
-            subscription.setup_form = TechnicalSetupForm(prefix=f"setup-{subscription.pk}")
-    bound = next((s for s in subscriptions if hasattr(s, "technical_setup")), None)
-    return _tab(
-        request,
-        relation,
-        "subscriptions",
-        "relations/tab_subscriptions.html",
-        {"subscriptions": subscriptions, "bound_subscription": bound},
-    )
 
 
 @staff_required
@@ -150,75 +130,3 @@ def relation_picker(request):
         "relations/_picker_results.html",
         {"results": results, "field_name": field_name, "query": query, "optional": request.GET.get("optional") == "1"},
     )
-
-
-@staff_required
-def relink_wizard(request, pk: int):
-    """Step 1: pick the new relation. Step 2 (?to=): preview. POST: relink."""
-    relation = get_relation_for_staff(request, pk)
-    to_pk = request.POST.get("to") or request.GET.get("to")
-    to_relation = get_relation_for_staff(request, int(to_pk)) if to_pk and to_pk.isdigit() else None
-    if request.method == "POST" and to_relation is not None:
-        try:
-            result = services.relink(from_relation=relation, to_relation=to_relation, actor=request.user)
-        except ValidationError as exc:
-            messages.error(request, error_text(exc))
-            return redirect(f"{reverse('relations:relink', args=[relation.pk])}?to={to_relation.pk}")
-        messages.success(
-            request,
-            ngettext(
-                "%(contractant)s is now bound to %(relation)s; %(count)d open task moved with it.",
-                "%(contractant)s is now bound to %(relation)s; %(count)d open tasks moved with it.",
-                result.moved_task_count,
-            )
-            % {
-                "contractant": result.record.contractant.name,
-                "relation": to_relation.name,
-                "count": result.moved_task_count,
-            },
-        )
-        return redirect("relations:subscriptions", pk=to_relation.pk)
-    plan, refusal = None, None
-    if to_relation is not None:
-        try:
-            plan = services.relink_plan(from_relation=relation, to_relation=to_relation)
-        except ValidationError as exc:
-            refusal = error_text(exc)
-    query = request.GET.get("q", "")
-    return render(
-        request,
-        "relations/relink.html",
-        {
-            "relation": relation,
-            "to_relation": to_relation,
-            "plan": plan,
-            "refusal": refusal,
-            "query": query,
-            "results": relation_search(query=query, exclude_pk=relation.pk) if query else [],
-        },
-    )
-
-
-@staff_required
-@require_POST
-def relink_undo(request, pk: int):
-    record = get_relink_record_for_staff(request, pk)
-    try:
-        result = services.relink_undo(record=record, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-        return redirect("relations:history", pk=record.from_relation_id)
-    messages.success(
-        request,
-        ngettext(
-            "Relink undone: %(contractant)s is bound to %(relation)s again and %(count)d task moved back.",
-            "Relink undone: %(contractant)s is bound to %(relation)s again and %(count)d tasks moved back.",
-            result.moved_task_count,
-        )
-        % {
-            "contractant": record.contractant.name,
-            "relation": record.from_relation.name,
-            "count": result.moved_task_count,
-        },
-    )
-    return redirect("relations:subscriptions", pk=record.from_relation_id)

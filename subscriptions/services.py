@@ -81,8 +81,9 @@ def binding_refusal(*, subscription: Subscription, contractant: Contractant, dat
     return None
 
 
-def _create_binding(*, subscription: Subscription, contractant: Contractant, database: str, actor) -> TechnicalSetup:
-    """Create the setup and its public registry row; the caller holds the transaction."""
+def create_binding(*, subscription: Subscription, contractant: Contractant, database: str, actor) -> TechnicalSetup:
+    """Create the setup and its public registry row; the caller holds the transaction
+    (bind_technical_setup, relink)."""
     setup = TechnicalSetup(subscription=subscription, contractant=contractant, database=database, bound_by=actor)
     setup._history_user = actor
     setup.save()
@@ -99,7 +100,9 @@ def _create_binding(*, subscription: Subscription, contractant: Contractant, dat
     return setup
 
 
-def _delete_binding(*, setup: TechnicalSetup, actor, keep_registry: bool = False) -> None:
+def delete_binding(*, setup: TechnicalSetup, actor, keep_registry: bool = False) -> None:
+    """Remove the setup, and its public registry row unless a relink keeps (and has locked) it;
+    the caller holds the transaction."""
     setup._history_user = actor
     setup.delete()
     if not keep_registry:
@@ -118,7 +121,7 @@ def bind_technical_setup(
             refusal = binding_refusal(subscription=subscription, contractant=contractant, database=database)
             if refusal:
                 raise ValidationError(refusal)
-            return _create_binding(subscription=subscription, contractant=contractant, database=database, actor=actor)
+            return create_binding(subscription=subscription, contractant=contractant, database=database, actor=actor)
     except IntegrityError:
         # Lost a race against another binding of the same contractant: the database said no.
         raise ValidationError(
@@ -132,4 +135,4 @@ def unbind_technical_setup(*, subscription: Subscription, actor) -> None:
         setup = TechnicalSetup.objects.select_for_update().filter(subscription=subscription).first()
         if setup is None:
             raise ValidationError(_("This subscription has no technical setup."))
-        _delete_binding(setup=setup, actor=actor)
+        delete_binding(setup=setup, actor=actor)

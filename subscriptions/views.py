@@ -5,15 +5,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from relations.access import get_relation_for_staff
+from staff.access import staff_required
+from staff.ui import error_text
 from subscriptions import services
 from subscriptions.access import get_subscription_for_staff
 from subscriptions.forms import SubscriptionForm, TechnicalSetupForm, contractants_in
-from tenants.access import staff_required
-from tenants.ui import error_text
 
 
 @staff_required
@@ -23,7 +25,7 @@ def subscription_create(request, relation_pk: int):
     if request.method == "POST" and form.is_valid():
         services.subscription_create(relation=relation, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Subscription added."))
-        return redirect("relations:subscriptions", pk=relation.pk)
+        return redirect("subscriptions:relation_tab", pk=relation.pk)
     return render(request, "subscriptions/form.html", {"form": form, "relation": relation})
 
 
@@ -38,7 +40,7 @@ def subscription_edit(request, pk: int):
             form.add_error(None, error_text(exc))
         else:
             messages.success(request, _("Subscription saved."))
-            return redirect("relations:subscriptions", pk=subscription.relation_id)
+            return redirect("subscriptions:relation_tab", pk=subscription.relation_id)
     return render(
         request,
         "subscriptions/form.html",
@@ -69,7 +71,7 @@ def setup_bind(request, pk: int):
                 _("%(contractant)s is now bound to %(relation)s.")
                 % {"contractant": setup.contractant.name, "relation": subscription.relation.name},
             )
-    return redirect("relations:subscriptions", pk=subscription.relation_id)
+    return redirect("subscriptions:relation_tab", pk=subscription.relation_id)
 
 
 @staff_required
@@ -82,7 +84,7 @@ def setup_unbind(request, pk: int):
         messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Technical setup cleared."))
-    return redirect("relations:subscriptions", pk=subscription.relation_id)
+    return redirect("subscriptions:relation_tab", pk=subscription.relation_id)
 
 
 @staff_required
@@ -90,3 +92,93 @@ def contractant_options(request):
     """htmx: the contractant choices of the chosen database."""
     database = next((value for key, value in request.GET.items() if key.endswith("database")), "default")
     return render(request, "subscriptions/_contractant_options.html", {"contractants": contractants_in(database)})
+
+
+@staff_required
+def relation_subscriptions(request, pk: int):
+    """A relation's Subscriptions tab."""
+    relation = get_relation_for_staff(request, pk)
+    subscriptions = list(
+        relation.subscriptions.select_related("technical_setup__contractant").order_by("-is_active", "-start_date")
+    )
+    for subscription in subscriptions:
+        if subscription.is_active and not hasattr(subscription, "technical_setup"):
+            subscription.setup_form = TechnicalSetupForm(prefix=f"setup-{subscription.pk}")
+    bound = next((s for s in subscriptions if hasattr(s, "technical_setup")), None)
+    return render(
+        request,
+        "relations/tab_subscriptions.html",
+        {"relation": relation, "tab": "subscriptions", "subscriptions": subscriptions, "bound_subscription": bound},
+    )
+
+
+@staff_required
+def relink_wizard(request, pk: int):
+    """Step 1: pick the new relation. Step 2 (?to=): preview. POST: relink."""
+    relation = get_relation_for_staff(request, pk)
+    to_pk = request.POST.get("to") or request.GET.get("to")
+    to_relation = get_relation_for_staff(request, int(to_pk)) if to_pk and to_pk.isdigit() else None
+    if request.method == "POST" and to_relation is not None:
+        try:
+            result = relink.relink(from_relation=relation, to_relation=to_relation, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+            return redirect(f"{reverse('subscriptions:relink', args=[relation.pk])}?to={to_relation.pk}")
+        messages.success(
+            request,
+            ngettext(
+                "%(contractant)s is now bound to %(relation)s; %(count)d open task moved with it.",
+                "%(contractant)s is now bound to %(relation)s; %(count)d open tasks moved with it.",
+                result.moved_task_count,
+            )
+            % {
+                "contractant": result.record.contractant.name,
+                "relation": to_relation.name,
+                "count": result.moved_task_count,
+            },
+        )
+        return redirect("subscriptions:relation_tab", pk=to_relation.pk)
+    plan, refusal = None, None
+    if to_relation is not None:
+        try:
+            plan = relink.relink_plan(from_relation=relation, to_relation=to_relation)
+        except ValidationError as exc:
+            refusal = error_text(exc)
+    query = request.GET.get("q", "")
+    return render(
+        request,
+        "relations/relink.html",
+        {
+            "relation": relation,
+            "to_relation": to_relation,
+            "plan": plan,
+            "refusal": refusal,
+            "query": query,
+            "results": relation_search(query=query, exclude_pk=relation.pk) if query else [],
+        },
+    )
+
+
+@staff_required
+@require_POST
+def relink_undo(request, pk: int):
+    record = get_relink_record_for_staff(request, pk)
+    try:
+        result = relink.relink_undo(record=record, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+        return redirect("relations:history", pk=record.from_relation_id)
+    messages.success(
+        request,
+        ngettext(
+            "Relink undone: %(contractant)s is bound to %(relation)s again and %(count)d task moved back.",
+            "Relink undone: %(contractant)s is bound to %(relation)s again and %(count)d tasks moved back.",
+            result.moved_task_count,
+        )
+        % {
+            "contractant": record.contractant.name,
+            "relation": record.from_relation.name,
+            "count": result.moved_task_count,
+        },
+    )
+    return redirect("subscriptions:relation_tab", pk=record.from_relation_id)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from contacts.models import Contact, ContactLink
+from staff.mail import send_templated_mail
 from tasks.models import NotificationLog, Task
-from tenants.mail import send_templated_mail
 
 
 def recipients_for(task: Task, new_status: str) -> list[Contact]:

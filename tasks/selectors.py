@@ -11,9 +11,10 @@ from django.db import connection
 from django.db.models import Prefetch
 
 from relations.models import Relation
+from staff.ui import PAGE_SIZE
 from tasks.models import Task, TaskLink
+from tenants.crossing import read_for_bound_relation
 from tenants.rows import MAX_ID
-from tenants.ui import PAGE_SIZE
 
 User = get_user_model()
 
@@ -161,4 +162,38 @@ def task_detail(*, pk: int) -> Task:
 def open_task_ids_of(relation: Relation) -> list[int]:
     return list(
         Task.objects.filter(links__relation=relation).exclude(status=Task.Status.CLOSED).values_list("pk", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class SupportTaskView:
+    """What contractant X may see of the tasks its supplier holds for it (rule 3)."""
+
+    supplier_name: str
+    relation_name: str
+    tasks: list[dict]
+    total: int
+
+
+def support_tasks_for(contractant, *, only_open: bool = False, offset: int = 0, limit: int = 50):
+    """The tasks the supplier holding contractant's binding has linked to the bound relation,
+    as plain values; None when nothing binds the contractant."""
+
+    def read(relation_id: int) -> tuple[int, list[dict]]:
+        tasks = Task.objects.filter(links__relation_id=relation_id)
+        if only_open:
+            tasks = tasks.exclude(status=Task.Status.CLOSED)
+        rows = tasks.order_by("-created_at", "-pk").values(
+            "pk", "subject", "status", "priority", "created_at", "updated_at"
+        )[offset : offset + limit]
+        return tasks.count(), list(rows)
+
+    found = read_for_bound_relation(contractant, read)
+    if found is None:
+        return None
+    binding, (total, rows) = found
+    for row in rows:
+        row["status_label"] = Task.Status(row["status"]).label
+    return SupportTaskView(
+        supplier_name=binding.supplier_name, relation_name=binding.relation_name, tasks=rows, total=total
     )

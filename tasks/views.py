@@ -13,13 +13,12 @@ from django.views.decorators.http import require_POST
 
 from relations.access import get_relation_for_staff
 from relations.selectors import relation_search
+from staff.access import staff_required
+from staff.ui import error_text, known_page, page_number, query_without_page, safe_next_url, search_text
 from tasks import services
 from tasks.access import get_task_for_staff, get_task_link_for_staff
 from tasks.forms import CommentForm, MoveTasksForm, StatusForm, TaskFilterForm, TaskForm
-from tasks.selectors import open_task_ids_of, task_page
-from tenants.access import staff_required
-from tenants.crossing import support_tasks_for
-from tenants.ui import error_text, known_page, page_number, query_without_page, safe_next_url, search_text
+from tasks.selectors import open_task_ids_of, support_tasks_for, task_page
 
 
 @staff_required
@@ -213,12 +212,15 @@ def task_move(request):
 def support_tasks(request):
     """Customer view (seed "Taken > Supporttaken"): the tasks our supplier holds for us."""
     only_open = request.GET.get("open", "1") == "1"
-    page_number = max(int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1, 1)
+    number = page_number(request)
     per_page = 25
-    view = support_tasks_for(request.tenant, only_open=only_open, offset=(page_number - 1) * per_page, limit=per_page)
+    view = support_tasks_for(request.tenant, only_open=only_open, offset=(number - 1) * per_page, limit=per_page)
     pages = (view.total + per_page - 1) // per_page if view else 0
+    if number > pages > 0:  # past the last page (a stale link): the last page, as paginate() answers
+        number = pages
+        view = support_tasks_for(request.tenant, only_open=only_open, offset=(number - 1) * per_page, limit=per_page)
     return render(
         request,
         "tasks/support.html",
-        {"view": view, "only_open": only_open, "page_number": page_number, "pages": pages},
+        {"view": view, "only_open": only_open, "page_number": number, "pages": pages},
     )

@@ -8,7 +8,9 @@ the code base to keep it that way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -16,6 +18,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django_tenants.utils import schema_context
 
 from tenants.models import ContractantBinding
+
+T = TypeVar("T")
 
 
 def pending_template_migrations(template_schema: str) -> list:
@@ -34,46 +38,34 @@ def create_first_staff_user(*, schema_name: str, email: str, password: str):
 
 
 @dataclass(frozen=True)
-class SupportTaskView:
-    """What contractant X may see of the tasks its supplier holds for it (rule 3)."""
+class HeldBinding:
+    """What contractant X may know of the binding that makes its supplier hold it (rule 3)."""
 
     supplier_name: str
     relation_name: str
-    tasks: list[dict]
-    total: int
+    relation_id: int
 
 
-def support_tasks_for(contractant, *, only_open: bool = False, offset: int = 0, limit: int = 50):
-    """The tasks the supplier holding contractant's binding has linked to the bound relation.
+def read_for_bound_relation(contractant, read: Callable[[int], T]) -> tuple[HeldBinding, T] | None:
+    """Run `read(relation_id)` in the schema of the supplier whose relation binds `contractant`,
+    for that one relation the public registry names; None when nothing binds it.
 
-    Returns None when nothing binds the contractant. Only plain values leave the supplier's
-    schema, and only for the one relation the public registry names.
+    `read` must return plain values (no model instances or querysets, which would be read later
+    on whatever schema the connection is on then).
     """
-    from tasks.models import Task
-
     binding = ContractantBinding.objects.select_related("holder").filter(bound_contractant=contractant).first()
     if binding is None:
         return None
     with schema_context(binding.holder.schema_name):
-        tasks = Task.objects.filter(links__relation_id=binding.relation_id)
-        if only_open:
-            tasks = tasks.exclude(status=Task.Status.CLOSED)
-        total = tasks.count()
-        rows = list(
-            tasks.order_by("-created_at", "-pk").values(
-                "pk", "subject", "status", "priority", "created_at", "updated_at"
-            )[offset : offset + limit]
-        )
-    for row in rows:
-        row["status_label"] = Task.Status(row["status"]).label
-    return SupportTaskView(
-        supplier_name=binding.holder.name, relation_name=binding.relation_name, tasks=rows, total=total
+        found = read(binding.relation_id)
+    held = HeldBinding(
+        supplier_name=binding.holder.name, relation_name=binding.relation_name, relation_id=binding.relation_id
     )
+    return held, found
 
 
-def seed_supplier_demo(*, supplier_schema: str, actor_email: str, customers: list) -> bool:
-    """Demo relations, bindings and tasks inside the supplier's schema (manage.py seed_demo)."""
-    from relations.demo import seed_supplier_demo as seed
-
-    with schema_context(supplier_schema):
-        return seed(actor_email=actor_email, customers={c.schema_name: c for c in customers})
+def run_in_schema(schema_name: str, work: Callable[[], T]) -> T:
+    """Run `work()` in one contractant's schema: for set-up commands (demo seeding), never for
+    a request, which always runs in its own host's schema."""
+    with schema_context(schema_name):
+        return work()

@@ -2,31 +2,11 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Contractant, database_choices
 from tenants.services import default_domain_for, validate_provisioning
-
-
-class StaffAuthenticationForm(AuthenticationForm):
-    """Staff login: only users with the staff flag of this contractant get in."""
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": _("E-mail address or password is incorrect."),
-        "not_staff": _("This account has no access to the staff back office."),
-    }
-
-    def __init__(self, request=None, *args, **kwargs):
-        super().__init__(request, *args, **kwargs)
-        self.fields["username"].label = _("E-mail address")
-
-    def confirm_login_allowed(self, user):
-        super().confirm_login_allowed(user)
-        if not user.is_staff:
-            raise ValidationError(self.error_messages["not_staff"], code="not_staff")
 
 
 class ProvisionContractantForm(forms.ModelForm):

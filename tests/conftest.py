@@ -72,6 +72,16 @@ def _back_to_public_schema():
     connection.set_schema_to_public()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_host_lookups():
+    """A test's rolled-back contractant changes must not outlive it in the host cache."""
+    from tenants.middleware import contractant_for_host
+
+    contractant_for_host.cache_clear()
+    yield
+    contractant_for_host.cache_clear()
+
+
 @pytest.fixture
 def supplier(db) -> Contractant:
     return Contractant.objects.get(schema_name=SUPPLIER.schema_name)

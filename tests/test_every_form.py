@@ -25,7 +25,7 @@ from contacts.models import ContactLink
 from contacts.services import attribute_define, create_contact, link_contact, mark_out_of_service
 from portal.services import grant_portal_login
 from portal_sync.models import SyncFailure
-from relations.services import relink
+from subscriptions.relink import relink
 from subscriptions.services import bind_technical_setup
 from tests.conftest import STAFF_PASSWORD, SUPPLIER, client_for
 from tests.factories import RelationFactory, SubscriptionFactory, TaskFactory
@@ -61,7 +61,7 @@ GET_ONLY = {
     "relations:list",
     "relations:picker",
     "relations:detail",
-    "relations:subscriptions",
+    "subscriptions:relation_tab",
     "relations:contacts",
     "relations:tasks",
     "relations:history",
@@ -74,7 +74,7 @@ GET_ONLY = {
     "tasks:support",
     "tasks:link_search",
     "portal_sync:status",
-    "audit:list",
+    "staff:security_log",
     "portal:home",
     "portal:switch",
     "portal:requests",

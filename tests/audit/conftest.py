@@ -9,7 +9,7 @@ from django.utils import translation
 
 from tests.conftest import STAFF_PASSWORD, SUPPLIER, client_for
 from tests.portal.conftest import _empty_cache, bakkerij, org_admin, stranger  # noqa: F401
-from tests.relations.conftest import scenario  # noqa: F401
+from tests.subscriptions.conftest import scenario  # noqa: F401
 
 PLAIN_STAFF_EMAIL = "medewerker@brightsoft.test"
 

@@ -18,7 +18,7 @@ from audit.models import SecurityEvent
 from audit.services import record_login_failed, record_security_event
 from contacts.services import apply_due_out_of_service, cancel_out_of_service, mark_out_of_service
 from portal.services import decide_membership, request_membership
-from relations import services as relation_services
+from subscriptions import relink as relink_services
 from tests.conftest import ALPHA, STAFF_PASSWORD, SUPPLIER, client_for
 from tests.factories import ContactFactory, RelationFactory, SubscriptionFactory
 from tests.portal.conftest import PORTAL_PASSWORD
@@ -158,8 +158,8 @@ def test_the_platform_admin_host_records_nothing_and_still_works(db):
 
 
 def test_relink_and_its_undo_are_recorded_naming_both_relations(scenario, supplier_user, alpha):
-    result = relation_services.relink(from_relation=scenario.old, to_relation=scenario.new, actor=supplier_user)
-    relation_services.relink_undo(record=result.record, actor=supplier_user)
+    result = relink_services.relink(from_relation=scenario.old, to_relation=scenario.new, actor=supplier_user)
+    relink_services.relink_undo(record=result.record, actor=supplier_user)
 
     undone, relinked = events()
     assert (relinked.kind, undone.kind) == (Kind.RELINK, Kind.RELINK_UNDONE)
@@ -181,7 +181,7 @@ def test_a_relink_through_the_wizard_records_the_staff_members_address(scenario,
 
 
 def test_a_change_made_outside_a_web_request_records_no_address(scenario, supplier_user):
-    relation_services.relink(from_relation=scenario.old, to_relation=scenario.new, actor=supplier_user)
+    relink_services.relink(from_relation=scenario.old, to_relation=scenario.new, actor=supplier_user)
 
     [event] = events(Kind.RELINK)
     assert event.ip_address is None
@@ -192,7 +192,7 @@ def test_a_refused_relink_records_nothing(scenario, supplier_user):
     SubscriptionFactory(relation=inactive)
 
     with pytest.raises(ValidationError):
-        relation_services.relink(from_relation=scenario.old, to_relation=inactive, actor=supplier_user)
+        relink_services.relink(from_relation=scenario.old, to_relation=inactive, actor=supplier_user)
 
     assert events() == []
 

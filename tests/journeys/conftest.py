@@ -78,7 +78,7 @@ def _remove_journey_contractants() -> None:
 def _seed_journey_data() -> None:
     from django.contrib.auth import get_user_model
 
-    from relations.demo import seed_supplier_demo
+    from demo.supplier import seed_supplier_demo
     from tenants.models import Contractant
     from tenants.services import default_domain_for, provision_contractant
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tenants.demo import PORTAL_ACCOUNTANT, PORTAL_ADMIN
+from demo.contractants import PORTAL_ACCOUNTANT, PORTAL_ADMIN
 from tests.journeys.conftest import PASSWORD, SUPPLIER_SCHEMA
 
 OWN_ORGANISATION = "Hoveniersbedrijf Groen"  # Karin administers it

@@ -113,7 +113,7 @@ def test_staff_relink_a_contractant_check_the_moved_tasks_and_undo(live_site, ne
 
 
 def test_the_security_log_is_for_staff_administrators_only(live_site, new_page, camera):
-    from tenants.demo import DEMO_PASSWORD
+    from demo.contractants import DEMO_PASSWORD
 
     admin = new_page()
     staff_login(admin, live_site, SUPPLIER_SCHEMA, "staff@journey.test")

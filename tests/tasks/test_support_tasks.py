@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from relations.services import relink
+from subscriptions.relink import relink
 from subscriptions.services import bind_technical_setup
 from tests.conftest import ALPHA, BETA, STAFF_PASSWORD, client_for
 from tests.factories import RelationFactory, SubscriptionFactory, TaskFactory

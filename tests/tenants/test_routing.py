@@ -49,3 +49,33 @@ def test_deactivated_contractant_answers_not_available_and_keeps_its_data(alpha)
     set_contractant_active(contractant=alpha, is_active=True)
     client = client_for(ALPHA)
     assert client.post("/login/", {"username": ALPHA.staff_email, "password": STAFF_PASSWORD}).status_code == 302
+
+
+def test_a_host_is_looked_up_once_then_answered_from_the_process(db, django_assert_num_queries):
+    client = client_for(ALPHA)
+    client.get("/login/")  # looked up and remembered
+
+    with django_assert_num_queries(0):
+        assert client.get("/staff-never-queries/").status_code == 404
+
+
+def test_a_deactivation_is_seen_at_once_even_after_the_host_was_remembered(alpha):
+    client = client_for(ALPHA)
+    assert client.get("/login/").status_code == 200
+
+    set_contractant_active(contractant=alpha, is_active=False)
+    assert client.get("/login/").status_code == 503
+
+    set_contractant_active(contractant=alpha, is_active=True)
+    assert client.get("/login/").status_code == 200
+
+
+def test_a_new_domain_answers_at_once_and_a_removed_one_stops(alpha):
+    from tenants.models import Domain
+
+    assert client_for("alpha-second.localhost").get("/login/").status_code == 404
+    domain = Domain.objects.create(domain="alpha-second.localhost", tenant=alpha, is_primary=False)
+    assert "Alpha Accountants" in client_for("alpha-second.localhost").get("/login/").content.decode()
+
+    domain.delete()
+    assert client_for("alpha-second.localhost").get("/login/").status_code == 404

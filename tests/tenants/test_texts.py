@@ -3,7 +3,7 @@
 import pytest
 from django.utils.safestring import SafeString, mark_safe
 
-from tenants.templatetags.texts import sentence
+from staff.templatetags.texts import sentence
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django_htmx.jinja import htmx_script
 
+from staff.navigation import staff_navigation
 from tenants.html import text
-from tenants.navigation import staff_navigation
 from tenants.routes import remembered_reverse
 
 register = template.Library()

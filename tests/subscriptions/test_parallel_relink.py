@@ -23,7 +23,7 @@ def attempt(args):
     from django.db import connection as child_connection
 
     from relations.models import Relation
-    from relations.services import relink
+    from subscriptions.relink import relink
     from tenants.models import Contractant
 
     child_connection.set_tenant(Contractant.objects.get(schema_name=schema_name))

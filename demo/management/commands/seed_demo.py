@@ -4,8 +4,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from tenants.crossing import seed_supplier_demo
-from tenants.demo import DEMO_CONTRACTANTS, DEMO_PASSWORD, PLATFORM_ADMIN
+from demo.contractants import DEMO_CONTRACTANTS, DEMO_PASSWORD, PLATFORM_ADMIN
+from demo.supplier import seed_supplier_demo
+from tenants.crossing import run_in_schema
 from tenants.models import Contractant
 from tenants.services import default_domain_for, provision_contractant
 
@@ -33,9 +34,10 @@ class Command(BaseCommand):
             )
             created += 1
         supplier = next(demo for demo in DEMO_CONTRACTANTS if demo.is_supplier)
-        customers = Contractant.objects.exclude(schema_name=supplier.schema_name)
-        if seed_supplier_demo(
-            supplier_schema=supplier.schema_name, actor_email=supplier.staff_email, customers=list(customers)
+        customers = {c.schema_name: c for c in Contractant.objects.exclude(schema_name=supplier.schema_name)}
+        if run_in_schema(
+            supplier.schema_name,
+            lambda: seed_supplier_demo(actor_email=supplier.staff_email, customers=customers),
         ):
             created += 1
         if created:

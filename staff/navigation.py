@@ -9,14 +9,14 @@ from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from tenants.access import is_staff_admin
+from staff.access import is_staff_admin
 
 
 @dataclass(frozen=True)
 class NavItem:
     label: str | Promise
     url_name: str
-    # Shown to staff administrators only (tenants.access.staff_admin_required pages).
+    # Shown to staff administrators only (staff.access.staff_admin_required pages).
     admin_only: bool = False
 
 
@@ -26,7 +26,7 @@ STAFF_NAVIGATION = [
     NavItem(_("Tasks"), "tasks:list"),
     NavItem(_("Support tasks"), "tasks:support"),
     NavItem(_("Sync status"), "portal_sync:status"),
-    NavItem(_("Security log"), "audit:list", admin_only=True),
+    NavItem(_("Security log"), "staff:security_log", admin_only=True),
 ]
 
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.utils import translation
 
-from relations import services
+from subscriptions import relink as relink_services
 from relations.models import RelinkRecord
 from subscriptions.models import TechnicalSetup
 from subscriptions.services import bind_technical_setup
@@ -39,7 +39,7 @@ def snapshot():
 
 
 def test_relink_moves_binding_and_only_open_tasks(scenario, supplier_user, alpha):
-    result = services.relink(from_relation=scenario.old, to_relation=scenario.new, actor=supplier_user)
+    result = relink_services.relink(from_relation=scenario.old, to_relation=scenario.new, actor=supplier_user)
 
     setup = TechnicalSetup.objects.get(contractant=alpha)
     assert setup.subscription.relation == scenario.new
@@ -54,7 +54,7 @@ def test_relink_moves_binding_and_only_open_tasks(scenario, supplier_user, alpha
 
 
 def test_relink_writes_one_audit_entry_with_who_and_what(scenario, supplier_user, alpha):
-    result = services.relink(from_relation=scenario.old, to_relation=scenario.new, actor=supplier_user)
+    result = relink_services.relink(from_relation=scenario.old, to_relation=scenario.new, actor=supplier_user)
 
     record = RelinkRecord.objects.get()
     assert record == result.record
@@ -72,7 +72,7 @@ def test_relink_writes_one_audit_entry_with_who_and_what(scenario, supplier_user
 def test_a_task_already_linked_to_the_new_relation_gets_no_duplicate(scenario, supplier_user):
     both = TaskFactory(relations=[scenario.old, scenario.new])
 
-    services.relink(from_relation=scenario.old, to_relation=scenario.new, actor=supplier_user)
+    relink_services.relink(from_relation=scenario.old, to_relation=scenario.new, actor=supplier_user)
 
     assert TaskLink.objects.filter(task=both).count() == 1
     assert linked_relation_ids(both) == {scenario.new.pk}
@@ -103,16 +103,16 @@ def test_refused_relinks_change_nothing(scenario, supplier_user, beta, case, mes
     before = snapshot()
 
     with pytest.raises(ValidationError, match=message):
-        services.relink(from_relation=from_relation, to_relation=to_relation, actor=supplier_user)
+        relink_services.relink(from_relation=from_relation, to_relation=to_relation, actor=supplier_user)
 
     assert snapshot() == before
 
 
 def test_undo_moves_the_binding_and_exactly_the_moved_tasks_back(scenario, supplier_user, alpha):
-    result = services.relink(from_relation=scenario.old, to_relation=scenario.new, actor=supplier_user)
+    result = relink_services.relink(from_relation=scenario.old, to_relation=scenario.new, actor=supplier_user)
     newer = TaskFactory(relations=[scenario.new], subject="Nieuwe melding na omhangen")
 
-    undo = services.relink_undo(record=result.record, actor=supplier_user)
+    undo = relink_services.relink_undo(record=result.record, actor=supplier_user)
 
     assert TechnicalSetup.objects.get(contractant=alpha).subscription.relation == scenario.old
     assert undo.moved_task_count == len(scenario.open_tasks)
@@ -121,7 +121,7 @@ def test_undo_moves_the_binding_and_exactly_the_moved_tasks_back(scenario, suppl
     assert linked_relation_ids(newer) == {scenario.new.pk}
     assert undo.record.undo_of == result.record
     with pytest.raises(ValidationError, match="already been undone"):
-        services.relink_undo(record=result.record, actor=supplier_user)
+        relink_services.relink_undo(record=result.record, actor=supplier_user)
 
 
 def test_relink_wizard_previews_then_relinks_and_undoes(scenario, supplier_staff_client):
@@ -182,7 +182,7 @@ def test_two_staff_relinking_at_once_one_wins_and_the_other_is_told_why(concurre
             else:
                 time.sleep(0.1)
             with translation.override("en"):
-                results[name] = services.relink(from_relation=world.old, to_relation=to_relation, actor=None)
+                results[name] = relink_services.relink(from_relation=world.old, to_relation=to_relation, actor=None)
         except ValidationError as exc:
             results[name] = exc
         finally:
@@ -220,7 +220,7 @@ def test_relink_query_count_does_not_grow_with_the_number_of_tasks(supplier_user
         for _ in range(tasks):
             TaskFactory(relations=[old])
         with CaptureQueriesContext(connection) as queries:
-            services.relink(from_relation=old, to_relation=new, actor=supplier_user)
+            relink_services.relink(from_relation=old, to_relation=new, actor=supplier_user)
         return len(queries)
 
     assert relink_with(2, alpha) == relink_with(40, beta)

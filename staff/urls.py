@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tenants import views
+from staff import views
 
 app_name = "staff"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("login/", views.StaffLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", views.health, name="health"),
+    path("audit/", views.security_log, name="security_log"),
 ]

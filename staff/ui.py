@@ -7,10 +7,23 @@ from django.core.paginator import Page, Paginator
 from django.utils.http import url_has_allowed_host_and_scheme
 
 PAGE_SIZE = 25
+# The largest ?page= number any list reads: an absurd one must not overflow the database's OFFSET.
+MAX_PAGE = 1_000_000
+
+
+def page_number(request) -> int:
+    """The ?page= number of every list: a plain ASCII positive integer ("7", "007"), capped at
+    MAX_PAGE; 1 for anything else ("", "0", "-1", "abc", "²", "٣", " 2", "+2", "1_0")."""
+    value = request.GET.get("page", "").lstrip("0")
+    if not (value.isascii() and value.isdigit()):
+        return 1
+    # Longer than MAX_PAGE is past it, and int() never sees thousands of digits.
+    return MAX_PAGE if len(value) > len(str(MAX_PAGE)) else min(int(value), MAX_PAGE)
 
 
 def paginate(request, items, per_page: int = PAGE_SIZE) -> Page:
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+    """The requested page of a list (page_number); past the last page, the last page."""
+    return Paginator(items, per_page).get_page(page_number(request))
 
 
 class _KnownCountPaginator(Paginator):
@@ -19,18 +32,9 @@ class _KnownCountPaginator(Paginator):
         self.__dict__["count"] = count  # Paginator.count is a cached_property
 
 
-def page_number(request) -> int:
-    """The ?page= number, 1 for anything that is not a positive number. Capped: an absurd
-    page number must not overflow the database's OFFSET."""
-    try:
-        return min(max(1, int(request.GET.get("page", 1))), 1_000_000)
-    except (TypeError, ValueError):
-        return 1
-
-
 def known_page(rows: list, *, number: int, total: int, per_page: int = PAGE_SIZE) -> Page:
     """A Page for rows a selector already cut out, with the total it read beside them
-    (pagination links: the pagination tag in tenants/templatetags/staff_shell.py)."""
+    (pagination links: the pagination tag in staff/templatetags/staff_shell.py)."""
     return Page(rows, number, _KnownCountPaginator(rows, per_page, total))
 
 

@@ -1,6 +1,6 @@
 """Demo relations, subscriptions, bindings and tasks for the supplier (seed_demo).
 
-Runs inside the supplier's schema (tenants.crossing.seed_supplier_demo); goes through the
+Runs inside the supplier's schema (tenants.crossing.run_in_schema, from seed_demo); goes through the
 same services as the staff pages. Idempotent: does nothing when the demo relations exist.
 """
 
@@ -14,12 +14,12 @@ from django.db import transaction
 
 from contacts.models import Contact
 from contacts.services import attribute_define, create_contact, link_contact
+from demo.contractants import DEMO_PASSWORD, SUPPLIER_COLLEAGUE
 from relations.models import Relation
 from relations.services import relation_create
 from subscriptions.services import bind_technical_setup, subscription_create
 from tasks.models import Task
 from tasks.services import task_change_status, task_create
-from tenants.demo import DEMO_PASSWORD, SUPPLIER_COLLEAGUE
 
 # (customer number, name, kind, KvK, street, number, postcode, city, binds schema, active subscription)
 DEMO_RELATIONS = [
@@ -251,9 +251,9 @@ def _seed_contacts(*, actor) -> None:
 
 
 def _seed_portal(*, actor) -> None:
-    """Portal logins (issue: portal). Passwords: tenants.demo.DEMO_PASSWORD."""
+    """Portal logins (issue: portal). Passwords: demo.contractants.DEMO_PASSWORD."""
+    from demo.contractants import PORTAL_ACCOUNTANT, PORTAL_ADMIN
     from portal.services import grant_portal_login
-    from tenants.demo import PORTAL_ACCOUNTANT, PORTAL_ADMIN
 
     relations = {relation.customer_number: relation for relation in Relation.objects.all()}
     karin = create_contact(
