@@ -7,6 +7,8 @@ Callers pass the message marked with `gettext_noop` and its parameters separatel
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_ipv46_address
@@ -17,13 +19,16 @@ from django_tenants.utils import get_public_schema_name
 
 from audit.models import SecurityEvent
 
+if TYPE_CHECKING:
+    from config.postgresql.base import DatabaseWrapper as TenantDatabaseWrapper
+
 LABEL_LENGTH = SecurityEvent._meta.get_field("actor_label").max_length
 SUMMARY_LENGTH = SecurityEvent._meta.get_field("summary").max_length
 OBJECT_LABEL_LENGTH = SecurityEvent._meta.get_field("object_label").max_length
 PORTAL_PREFIX = "/portal/"
 
 
-def _label(value, max_length: int) -> str:
+def _label(value, max_length: int | None) -> str:
     # Stored text must fit its column and hold no NUL byte (PostgreSQL refuses one in text).
     return (value or "").replace("\x00", "").strip()[:max_length]
 
@@ -64,7 +69,7 @@ def record_security_event(
     Without an ip_address, the address of the current web request is recorded (if any). On the
     public schema (the platform admin) there is no security log: nothing is recorded.
     """
-    if connection.schema_name == get_public_schema_name():
+    if cast("TenantDatabaseWrapper", connection).schema_name == get_public_schema_name():
         return None
     if kind not in SecurityEvent.Kind.values:
         raise ValueError(f"Unknown security event kind {kind!r}")

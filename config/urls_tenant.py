@@ -7,7 +7,7 @@ urlpatterns = [
     path("relations/", include("relations.urls")),
     path("", include("subscriptions.urls")),
     path("contacts/", include("contacts.urls")),
-    path("tasks/", include("tasks.urls")),
+    path("", include("tasks.urls")),
     path("sync/", include("portal_sync.urls")),
     path("portal/", include("portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

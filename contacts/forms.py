@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import AttributeDefinition, Contact, ContactLink
-from contacts.services import clean_attribute_value
+from contacts.services.attributes import clean_attribute_value
 
 
 class ContactForm(forms.ModelForm):

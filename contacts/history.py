@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import AttributeValue, Contact, ContactLink
-from relations.models import Relation
 from staff.history import HistoryEntry, history_entries
 
 MAX_ENTRIES = 100
@@ -27,15 +26,15 @@ def contact_history(contact: Contact) -> list[HistoryEntry]:
             "out_of_service_on",
         ],
     )
-    link_records = list(
+    # The history row's relation is joined (LEFT: a removed link keeps its name while the relation exists).
+    link_records = (
         ContactLink.history.filter(contact_id=contact.pk)
-        .select_related("history_user")
+        .select_related("history_user", "relation")
         .order_by("-history_date")[:MAX_ENTRIES]
     )
-    names = dict(Relation.objects.filter(pk__in={r.relation_id for r in link_records}).values_list("pk", "name"))
     entries += history_entries(
         link_records,
-        lambda r: str(_("Link to %(relation)s")) % {"relation": names.get(r.relation_id, r.relation_id)},
+        lambda r: str(_("Link to %(relation)s")) % {"relation": r.relation.name if r.relation else r.relation_id},
         ["job_title", "is_admin", "is_approver", "status", "support_access", "sync_client_online"],
     )
     entries += history_entries(

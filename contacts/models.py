@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -8,6 +9,9 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 
 class Contact(models.Model):
@@ -65,6 +69,8 @@ class Contact(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Set before save() or delete(); django-simple-history records it as the history row's user.
+    _history_user: AbstractBaseUser | None
 
     class Meta:
         verbose_name = _("contact")
@@ -127,6 +133,8 @@ class ContactLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
+    # Set before save() or delete(); django-simple-history records it as the history row's user.
+    _history_user: AbstractBaseUser | None
 
     class Meta:
         verbose_name = _("contact link")
@@ -156,6 +164,8 @@ class AttributeDefinition(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
+    # Set before save() or delete(); django-simple-history records it as the history row's user.
+    _history_user: AbstractBaseUser | None
 
     class Meta:
         verbose_name = _("attribute")
@@ -185,6 +195,8 @@ class AttributeValue(models.Model):
     value = models.TextField(blank=True)
 
     history = HistoricalRecords()
+    # Set before save() or delete(); django-simple-history records it as the history row's user.
+    _history_user: AbstractBaseUser | None
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["contact", "definition"], name="attribute_value_unique")]

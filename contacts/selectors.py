@@ -6,7 +6,6 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from contacts.models import AttributeDefinition, Contact, ContactLink
 from staff.ui import search_text
-from tasks.models import Task
 
 
 def contact_list(*, query: str = "", status: str = "", kind: str = "") -> QuerySet[Contact]:
@@ -54,10 +53,6 @@ def contact_detail(*, pk: int) -> Contact:
 
 def relation_contact_links(relation) -> QuerySet[ContactLink]:
     return relation.contact_links.select_related("contact").order_by("contact__last_name", "contact__first_name")
-
-
-def reported_tasks(contact: Contact) -> QuerySet[Task]:
-    return contact.reported_tasks.order_by("-created_at")
 
 
 def attribute_definitions() -> list[AttributeDefinition]:

@@ -8,7 +8,7 @@ from config.celery import app, queue_for_every_active_contractant, require_schem
 @app.task(name="contacts.apply_due_out_of_service")
 def apply_due_out_of_service_task(schema_name: str) -> int:
     require_schema(schema_name)
-    from contacts.services import apply_due_out_of_service
+    from contacts.services.out_of_service import apply_due_out_of_service
 
     return apply_due_out_of_service()
 

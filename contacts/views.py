@@ -1,15 +1,22 @@
 """Staff pages for contacts: list, create with duplicate check, detail, links, attributes,
-merge and out-of-service."""
+merge and out-of-service.
+
+What needs a relation looked up (a new contact for a relation, linking to a relation) is in
+relations/views.py, which reuses `contact_form_page` and `duplicates_fragment` from here:
+contacts does not import relations (STYLE 16).
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from contacts import services
 from contacts.access import get_attribute_for_staff, get_contact_for_staff, get_contact_link_for_staff
 from contacts.forms import (
     AttributeDefinitionForm,
@@ -21,11 +28,24 @@ from contacts.forms import (
 )
 from contacts.history import contact_history
 from contacts.models import Contact
-from contacts.selectors import attribute_definitions, contact_list, contact_search, reported_tasks
-from portal_sync.selectors import contact_remote_view
-from relations.access import get_relation_for_staff
+from contacts.panels import contact_aside_panels, contact_panels
+from contacts.selectors import attribute_definitions, contact_list, contact_search
+from contacts.services.attributes import attribute_define, attribute_update, set_attribute_values
+from contacts.services.contacts import (
+    DuplicateContactError,
+    create_contact,
+    find_duplicates,
+    normalize_email,
+    update_contact,
+)
+from contacts.services.links import unlink_contact, update_link
+from contacts.services.merge import merge_contacts
+from contacts.services.out_of_service import cancel_out_of_service, mark_out_of_service, out_of_service_plan
 from staff.access import staff_required
 from staff.ui import error_text, paginate, query_without_page
+
+if TYPE_CHECKING:
+    from relations.models import Relation
 
 
 @staff_required
@@ -38,25 +58,28 @@ def contact_index(request):
     return render(request, template, {"form": form, "page": page, "query_string": query_without_page(request)})
 
 
-def _relation_from(request):
-    value = request.POST.get("relation") or request.GET.get("relation")
-    return get_relation_for_staff(request, int(value)) if value and value.isdigit() else None
-
-
 @staff_required
 def contact_create(request):
-    relation = _relation_from(request)
+    relation = request.GET.get("relation", "")
+    if request.method == "GET" and relation.isdigit():
+        # A relation's new contact has its page under the relation now; older links still get there.
+        return redirect("relations:contact_create", pk=int(relation))
+    return contact_form_page(request)
+
+
+def contact_form_page(request, *, relation: Relation | None = None):
+    """The new-contact page; with a relation (relations/views.py), the contact is linked to it."""
     form = ContactForm(request.POST or None)
     existing = None
     if request.method == "POST" and form.is_valid():
         try:
-            contact = services.create_contact(
+            contact = create_contact(
                 actor=request.user,
                 relation=relation,
                 link={"job_title": form.cleaned_data["job_title"]},
                 **form.cleaned_data,
             )
-        except services.DuplicateContactError as exc:
+        except DuplicateContactError as exc:
             existing = exc.existing
             form.add_error("email", exc.messages[0])
         except ValidationError as exc:
@@ -69,15 +92,19 @@ def contact_create(request):
 
 @staff_required
 def contact_duplicates(request):
-    """htmx, as the user types: existing contacts with this e-mail or a similar name."""
+    return duplicates_fragment(request)
+
+
+def duplicates_fragment(request, *, relation: Relation | None = None):
+    """htmx, as the user types: existing contacts with this e-mail or a similar name; with a
+    relation (relations/views.py), each offers to be linked to it instead."""
     email = request.GET.get("email", "")
     name = " ".join(filter(None, [request.GET.get("first_name", ""), request.GET.get("last_name", "")]))
-    duplicates = services.find_duplicates(email=email, name=name) if (email.strip() or name.strip()) else []
-    normalized = services.normalize_email(email)
+    duplicates = find_duplicates(email=email, name=name) if (email.strip() or name.strip()) else []
     return render(
         request,
         "contacts/_duplicates.html",
-        {"duplicates": duplicates, "same_email": normalized, "relation": _relation_from(request)},
+        {"duplicates": duplicates, "same_email": normalize_email(email), "relation": relation},
     )
 
 
@@ -111,10 +138,11 @@ def _render_detail(request, contact, attributes_form, status: int = 200):
         {
             "contact": contact,
             "attributes_form": attributes_form,
-            "tasks": reported_tasks(contact)[:20],
             "history": contact_history(contact),
             "merges": contact.merges.select_related("actor"),
-            "remote": contact_remote_view(contact),
+            # What apps above contacts show here (tasks reported, Client Online): contacts.panels.
+            "panels": contact_panels.panels_for(contact),
+            "aside_panels": contact_aside_panels.panels_for(contact),
         },
         status=status,
     )
@@ -126,8 +154,8 @@ def contact_edit(request, pk: int):
     form = ContactForm(request.POST or None, instance=Contact.objects.get(pk=contact.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_contact(contact=contact, actor=request.user, data=form.cleaned_data)
-        except services.DuplicateContactError as exc:
+            update_contact(contact=contact, actor=request.user, data=form.cleaned_data)
+        except DuplicateContactError as exc:
             form.add_error("email", exc.messages[0])
             return render(request, "contacts/form.html", {"form": form, "contact": contact, "existing": exc.existing})
         messages.success(request, _("Changes saved."))
@@ -136,49 +164,12 @@ def contact_edit(request, pk: int):
 
 
 @staff_required
-@require_POST
-def contact_link_add(request, pk: int):
-    contact = get_contact_for_staff(request, pk)
-    relation = _relation_from(request)
-    if relation is None:
-        messages.error(request, _("Choose a relation to link."))
-    else:
-        _link(request, contact, relation)
-    return redirect("contacts:detail", pk=contact.pk)
-
-
-@staff_required
-@require_POST
-def relation_contact_add(request, relation_pk: int):
-    """The relation's Contacts tab: "Add relationship" for an existing contact."""
-    relation = get_relation_for_staff(request, relation_pk)
-    value = request.POST.get("contact", "")
-    if not value.isdigit():
-        messages.error(request, _("Choose a contact to link."))
-    else:
-        _link(request, get_contact_for_staff(request, int(value)), relation)
-    return redirect("relations:contacts", pk=relation.pk)
-
-
-def _link(request, contact, relation) -> None:
-    try:
-        services.link_contact(contact=contact, relation=relation, actor=request.user, job_title=contact.job_title)
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(
-            request,
-            _("%(name)s is now linked to %(relation)s.") % {"name": contact.full_name, "relation": relation.name},
-        )
-
-
-@staff_required
 def contact_link_edit(request, pk: int, link_pk: int):
     contact = get_contact_for_staff(request, pk)
     link = get_contact_link_for_staff(request, contact, link_pk)
     form = ContactLinkForm(request.POST or None, instance=type(link).objects.get(pk=link.pk))
     if request.method == "POST" and form.is_valid():
-        services.update_link(link=link, actor=request.user, data=form.cleaned_data)
+        update_link(link=link, actor=request.user, data=form.cleaned_data)
         messages.success(request, _("Link to %(relation)s saved.") % {"relation": link.relation.name})
         return redirect("contacts:detail", pk=contact.pk)
     return render(request, "contacts/link_form.html", {"form": form, "contact": contact, "link": link})
@@ -190,7 +181,7 @@ def contact_link_remove(request, pk: int, link_pk: int):
     contact = get_contact_for_staff(request, pk)
     link = get_contact_link_for_staff(request, contact, link_pk)
     try:
-        services.unlink_contact(link=link, actor=request.user)
+        unlink_contact(link=link, actor=request.user)
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
@@ -207,7 +198,7 @@ def contact_attributes(request, pk: int):
     definitions = attribute_definitions()
     form = AttributeValuesForm(request.POST, definitions=definitions, values={})
     if form.is_valid():
-        services.set_attribute_values(contact=contact, values=form.values(), actor=request.user)
+        set_attribute_values(contact=contact, values=form.values(), actor=request.user)
         messages.success(request, _("Attributes saved."))
         return redirect("contacts:detail", pk=contact.pk)
     messages.error(request, _("Some attributes are not valid; nothing was saved."))
@@ -221,7 +212,7 @@ def contact_merge(request, pk: int):
     other = get_contact_for_staff(request, int(other_pk)) if other_pk.isdigit() else None
     if request.method == "POST" and other is not None:
         try:
-            record = services.merge_contacts(survivor=contact, duplicate=other, actor=request.user)
+            record = merge_contacts(survivor=contact, duplicate=other, actor=request.user)
         except ValidationError as exc:
             messages.error(request, error_text(exc))
         else:
@@ -241,7 +232,7 @@ def contact_out_of_service(request, pk: int):
     plan = None
     if form.is_bound and form.is_valid():
         try:
-            plan = services.out_of_service_plan(
+            plan = out_of_service_plan(
                 contact=contact,
                 successor=form.cleaned_data["successor"],
                 effective_date=form.cleaned_data["effective_date"],
@@ -250,7 +241,7 @@ def contact_out_of_service(request, pk: int):
             form.add_error(None, error_text(exc))
         else:
             if request.method == "POST" and request.POST.get("confirm") == "1":
-                services.mark_out_of_service(
+                mark_out_of_service(
                     contact=contact, successor=plan.successor, effective_date=plan.effective_date, actor=request.user
                 )
                 if plan.is_immediate:
@@ -265,7 +256,7 @@ def contact_out_of_service(request, pk: int):
                         _("%(name)s goes out of service on %(date)s; %(successor)s takes over then.")
                         % {
                             "name": contact.full_name,
-                            "date": plan.effective_date.strftime("%d-%m-%Y"),
+                            "date": formats.date_format(plan.effective_date, "SHORT_DATE_FORMAT"),
                             "successor": plan.successor.full_name,
                         },
                     )
@@ -278,7 +269,7 @@ def contact_out_of_service(request, pk: int):
 def contact_out_of_service_cancel(request, pk: int):
     contact = get_contact_for_staff(request, pk)
     try:
-        services.cancel_out_of_service(contact=contact, actor=request.user)
+        cancel_out_of_service(contact=contact, actor=request.user)
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
@@ -292,7 +283,7 @@ def attribute_index(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.attribute_define(
+            attribute_define(
                 actor=request.user,
                 name=data["name"],
                 type=data["type"],
@@ -315,7 +306,7 @@ def attribute_edit(request, pk: int):
     form = AttributeDefinitionForm(request.POST or None, instance=type(definition).objects.get(pk=definition.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            services.attribute_update(definition=definition, actor=request.user, data=form.cleaned_data)
+            attribute_update(definition=definition, actor=request.user, data=form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, error_text(exc))
         else:

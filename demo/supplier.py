@@ -13,7 +13,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from contacts.models import Contact
-from contacts.services import attribute_define, create_contact, link_contact
+from contacts.services.attributes import attribute_define
+from contacts.services.contacts import create_contact
+from contacts.services.links import link_contact
 from demo.contractants import DEMO_PASSWORD, SUPPLIER_COLLEAGUE
 from relations.models import Relation
 from relations.services import relation_create

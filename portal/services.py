@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
@@ -16,8 +18,9 @@ from django.utils.translation import gettext_noop
 
 from audit.models import SecurityEvent
 from audit.services import record_security_event
-from contacts import services as contact_services
 from contacts.models import Contact, ContactLink
+from contacts.services.contacts import contact_with_email, create_contact, normalize_email, update_contact
+from contacts.services.links import link_contact, update_link
 from portal.access import org_contacts_for_portal_user
 from relations.models import Relation
 from relations.services import relation_update
@@ -59,7 +62,7 @@ def send_access_link(*, email: str, base_url: str) -> None:
     """First access and password reset: an e-mailed one-time link. The caller always shows
     the same neutral message, whether or not the address belongs to anyone."""
     contact = Contact.objects.filter(
-        username=contact_services.normalize_email(email),
+        username=normalize_email(email),
         status=Contact.Status.ACTIVE,
         links__status=ContactLink.PortalStatus.APPROVED,
     ).first()
@@ -81,7 +84,8 @@ def send_access_link(*, email: str, base_url: str) -> None:
 
 def _throttle_membership_requests(contact: Contact) -> None:
     key = f"portal:membership-attempts:{contact.pk}"
-    attempts = cache.get_or_set(key, 0, 3600)
+    # With a default of 0 the count is always there.
+    attempts = cast(int, cache.get_or_set(key, 0, 3600))
     if attempts >= MEMBERSHIP_ATTEMPTS_PER_HOUR:
         raise ValidationError(_("Too many attempts. Try again in an hour."), code="throttled")
     try:
@@ -113,7 +117,7 @@ def request_membership(*, contact: Contact, customer_number: str, coc_number: st
         has_admin = relation.contact_links.filter(is_admin=True, status=ContactLink.PortalStatus.APPROVED).exists()
         status = ContactLink.PortalStatus.REQUESTED if has_admin else ContactLink.PortalStatus.APPROVED
         if existing is not None:  # a rejected request may be made again
-            link = contact_services.update_link(
+            link = update_link(
                 link=existing,
                 actor=actor,
                 data={
@@ -123,7 +127,7 @@ def request_membership(*, contact: Contact, customer_number: str, coc_number: st
                 },
             )
         else:
-            link = contact_services.link_contact(
+            link = link_contact(
                 contact=contact,
                 relation=relation,
                 actor=actor,
@@ -161,10 +165,12 @@ def decide_membership(
         link.decided_by = decided_by
         link.decided_at = timezone.now()
         link.save(update_fields=["decided_by", "decided_at"])
-        data = {"status": ContactLink.PortalStatus.APPROVED if approve else ContactLink.PortalStatus.REJECTED}
+        data: dict[str, str] = {
+            "status": ContactLink.PortalStatus.APPROVED if approve else ContactLink.PortalStatus.REJECTED
+        }
         if approve:
             data["support_access"] = support_access
-        link = contact_services.update_link(link=link, actor=actor, data=data)
+        link = update_link(link=link, actor=actor, data=data)
         _record_decision(link=link, approve=approve, decided_by=decided_by, actor=actor)
         transaction.on_commit(lambda: _mail_requester_about_decision(link.pk))
     return link
@@ -201,14 +207,14 @@ def _mail_requester_about_decision(link_pk: int) -> None:
 def set_member_access(*, link: ContactLink, support_access: str, is_admin: bool | None = None, actor) -> ContactLink:
     if support_access not in ContactLink.SupportAccess.values:
         raise ValidationError(_("Choose the support access for this member."))
-    data = {"support_access": support_access}
+    data: dict[str, str | bool] = {"support_access": support_access}
     if is_admin is not None:
         if not is_admin and link.is_admin:
             others = link.relation.contact_links.filter(is_admin=True, status=ContactLink.PortalStatus.APPROVED)
             if not others.exclude(pk=link.pk).exists():
                 raise ValidationError(_("An organisation keeps at least one administrator."))
         data["is_admin"] = is_admin
-    return contact_services.update_link(link=link, actor=actor, data=data)
+    return update_link(link=link, actor=actor, data=data)
 
 
 def update_organisation_address(*, membership: ContactLink, data: dict, actor) -> Relation:
@@ -227,14 +233,12 @@ def add_organisation_contact(*, membership: ContactLink, data: dict, actor) -> t
     if not membership.is_admin:
         raise ValidationError(_("Only administrators of this organisation can add contacts."))
     relation = membership.relation
-    existing = Contact.objects.filter(username=contact_services.normalize_email(data.get("email", ""))).first()
+    existing = contact_with_email(data.get("email", ""))
     if existing is not None:
         if not existing.links.filter(relation=relation).exists():
-            contact_services.link_contact(contact=existing, relation=relation, actor=actor)
+            link_contact(contact=existing, relation=relation, actor=actor)
         return existing, False
-    contact = contact_services.create_contact(
-        actor=actor, relation=relation, link={"status": ContactLink.PortalStatus.APPROVED}, **data
-    )
+    contact = create_contact(actor=actor, relation=relation, link={"status": ContactLink.PortalStatus.APPROVED}, **data)
     return contact, True
 
 
@@ -250,7 +254,7 @@ def update_organisation_contact(*, membership: ContactLink, contact: Contact, da
     if not org_contacts_for_portal_user(membership, to_edit_details=True).filter(pk=contact.pk).exists():
         raise _manages_own_details(contact)
     allowed = {name: data[name] for name in ["first_name", "last_name", "email", "phone"] if name in data}
-    return contact_services.update_contact(contact=contact, actor=actor, data=allowed)
+    return update_contact(contact=contact, actor=actor, data=allowed)
 
 
 def set_notification_preference(

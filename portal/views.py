@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from audit.services import record_login_failed
 from contacts.models import AttributeDefinition, ContactLink
-from contacts.services import DuplicateContactError, set_attribute_values
+from contacts.services.attributes import set_attribute_values
+from contacts.services.contacts import DuplicateContactError
 from portal import services
 from portal.access import (
     approved_memberships,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from typing import TYPE_CHECKING, cast
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -15,6 +16,9 @@ from portal_sync.models import RemoteClient, RemoteMembership, RemoteUser, SyncF
 from portal_sync.planner import ORDER, Operation, plan
 from portal_sync.state import State, attrs
 from tenants.models import SyncOutbox, current_contractant
+
+if TYPE_CHECKING:
+    from config.postgresql.base import DatabaseWrapper as TenantDatabaseWrapper
 
 PARALLEL_REQUESTS = 8
 CHUNK = 200
@@ -50,7 +54,8 @@ def _acknowledge(operations: list[Operation]) -> None:
         if kind in {"create_client", "update_client", "create_user", "update_user"}:
             model = RemoteClient if kind.endswith("client") else RemoteUser
             model.objects.bulk_create(
-                [model(external_id=op.key[0], data=dict(op.data)) for op in items],
+                # Two models of one shape, picked at run time: mypy checks the union member by member.
+                [model(external_id=op.key[0], data=dict(op.data)) for op in items],  # type: ignore[misc]
                 update_conflicts=True,
                 unique_fields=["external_id"],
                 update_fields=["data"],
@@ -168,7 +173,7 @@ def reconcile(*, client: ClientOnlineClient | None = None, heartbeat=None) -> Sy
     client = client or ClientOnlineClient()
     try:
         snapshot = client.fetch_state()
-        prefix = f"{connection.schema_name}."
+        prefix = f"{cast('TenantDatabaseWrapper', connection).schema_name}."
         with transaction.atomic():
             RemoteClient.objects.all().delete()
             RemoteUser.objects.all().delete()

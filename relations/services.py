@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from tenants.hooks import data_changed
+from contacts.models import Contact, ContactLink
+from contacts.services.contacts import contact_with_email, create_contact
+from contacts.services.links import link_contact
 from relations.models import Relation
+from tenants.hooks import data_changed
 from tenants.models import ContractantBinding, current_contractant
 
 RELATION_FIELDS = [
@@ -48,4 +53,36 @@ def relation_update(*, relation: Relation, actor, data: dict) -> Relation:
                 relation_name=relation.name
             )
         data_changed()
+    return relation
+
+
+# --- Person-relations -------------------------------------------------------------------
+
+
+def create_person_relation(
+    *, actor, relation_data: dict, contact: Contact | None = None, contact_data: dict | None = None
+) -> Relation:
+    """A klant-persoon: the relation and the contact who is that person, one login (seed 003).
+
+    Links an existing contact, or creates one (through create_contact, so the e-mail check
+    applies). The person is an approved administrator of their own relation.
+    """
+    with transaction.atomic():
+        if contact is None and contact_data:
+            # An existing contact with this e-mail is linked instead of duplicated.
+            contact = contact_with_email(contact_data.get("email", ""))
+        if contact is None:
+            contact = create_contact(actor=actor, **(contact_data or {}))
+        elif hasattr(contact, "person_relation"):
+            raise ValidationError(
+                _("%(name)s already is the person of %(relation)s.")
+                % {"name": contact.full_name, "relation": contact.person_relation.name}
+            )
+        relation = relation_create(actor=actor, **{**relation_data, "kind": Relation.Kind.PERSON})
+        relation.person = contact
+        relation._history_user = actor
+        relation.save(update_fields=["person"])
+        data_changed()
+        if not ContactLink.objects.filter(contact=contact, relation=relation).exists():
+            link_contact(contact=contact, relation=relation, actor=actor, is_admin=True)
     return relation

@@ -11,6 +11,10 @@ urlpatterns = [
     path("<int:pk>/", views.relation_detail, name="detail"),
     path("<int:pk>/edit/", views.relation_edit, name="edit"),
     path("<int:pk>/contacts/", views.relation_contacts, name="contacts"),
-    path("<int:pk>/tasks/", views.relation_tasks, name="tasks"),
     path("<int:pk>/history/", views.relation_history_tab, name="history"),
+    # Contacts of a relation (the views reuse contacts' pages; contacts does not import relations).
+    path("<int:pk>/contacts/new/", views.relation_contact_create, name="contact_create"),
+    path("<int:pk>/contacts/duplicates/", views.relation_contact_duplicates, name="contact_duplicates"),
+    path("<int:pk>/contacts/add/", views.relation_contact_add, name="contact_add"),
+    path("link-contact/<int:pk>/", views.contact_relation_add, name="link_contact"),
 ]

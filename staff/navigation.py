@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -30,24 +29,23 @@ STAFF_NAVIGATION = [
 ]
 
 
-@lru_cache(maxsize=16)
-def _entries(urlconf, script_prefix: str) -> tuple[tuple[NavItem, str], ...]:
-    """The navigation's (item, url) pairs of one URL conf, reversed once: every staff page draws
-    them. An entry whose page this URL conf lacks is left out."""
+def _entries() -> list[tuple[NavItem, str]]:
+    """The navigation's (item, url) pairs in the current URL conf. An entry whose page this URL
+    conf lacks is left out."""
     entries = []
     for item in STAFF_NAVIGATION:
         try:
-            entries.append((item, reverse(item.url_name, urlconf=urlconf)))
+            entries.append((item, reverse(item.url_name)))
         except NoReverseMatch:
             continue
-    return tuple(entries)
+    return entries
 
 
 def staff_navigation(current_path: str, user=None) -> list[dict]:
     show_admin_items = user is not None and is_staff_admin(user)
     items = [
         {"label": item.label, "url": url, "active": False}
-        for item, url in _entries(get_urlconf(), get_script_prefix())
+        for item, url in _entries()
         if show_admin_items or not item.admin_only
     ]
     # The longest matching prefix wins: /tasks/support/ is "Support tasks", not "Tasks".

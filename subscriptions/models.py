@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 
 class Subscription(models.Model):
@@ -15,6 +20,8 @@ class Subscription(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords()
+    # Set before save() or delete(); django-simple-history records it as the history row's user.
+    _history_user: AbstractBaseUser | None
 
     class Meta:
         verbose_name = _("subscription")
@@ -53,6 +60,8 @@ class TechnicalSetup(models.Model):
     bound_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     history = HistoricalRecords()
+    # Set before save() or delete(); django-simple-history records it as the history row's user.
+    _history_user: AbstractBaseUser | None
 
     class Meta:
         verbose_name = _("technical setup")

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from relations.access import get_relation_for_staff
+from relations.access import get_relation_for_staff, get_relink_record_for_staff
+from relations.selectors import relation_search
 from staff.access import staff_required
 from staff.ui import error_text
-from subscriptions import services
+from subscriptions import relink, services
 from subscriptions.access import get_subscription_for_staff
 from subscriptions.forms import SubscriptionForm, TechnicalSetupForm, contractants_in
 

@@ -7,6 +7,18 @@ class TasksConfig(AppConfig):
     def ready(self) -> None:
         # What tasks add to the pages of the apps below (STYLE 16: those apps do not import us).
         from relations.history import register_history_source
+        from relations.selectors import register_list_annotation
         from tasks.history import relation_task_link_history
+        from tasks.selectors import open_task_count
 
         register_history_source(relation_task_link_history)
+        register_list_annotation("open_task_count", open_task_count)
+
+        # The contact page's "Tasks reported"; reported tasks move along in merges and out-of-services.
+        from contacts.hooks import register_handover
+        from contacts.panels import contact_panels
+        from tasks.contact_handover import REPORTED_TASKS
+        from tasks.contact_panels import reported_tasks_panel
+
+        contact_panels.register(reported_tasks_panel)
+        register_handover(REPORTED_TASKS)

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 
 class Task(models.Model):
@@ -51,6 +55,8 @@ class Task(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Set before save() or delete(); django-simple-history records it as the history row's user.
+    _history_user: AbstractBaseUser | None
 
     class Meta:
         verbose_name = _("task")
@@ -89,6 +95,8 @@ class TaskLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
+    # Set before save() or delete(); django-simple-history records it as the history row's user.
+    _history_user: AbstractBaseUser | None
 
     class Meta:
         verbose_name = _("task link")

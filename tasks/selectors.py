@@ -4,33 +4,44 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 
 from relations.models import Relation
 from staff.ui import PAGE_SIZE
 from tasks.models import Task, TaskLink
 from tenants.crossing import read_for_bound_relation
-from tenants.rows import MAX_ID
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 User = get_user_model()
 
 
+# Task numbers are bigint: a number typed past the largest one matches no task (and must not
+# reach the database, which would refuse it).
+MAX_ID = 2**63 - 1
+
+
 @dataclass(frozen=True, slots=True)
 class TaskRow:
-    """One row of the task table (tasks/templatetags/task_rows.py): what it shows, nothing more."""
+    """One row of the task table (templates/tasks/_task_table.html): what it shows, nothing more."""
 
     pk: int
+    url: str
     subject: str
     status: str
-    priority: int
+    # Lazy labels of the choices (the raw value for one outside them).
+    status_label: StrOrPromise
+    priority_label: StrOrPromise | int
     created_at: datetime
+    # The assignee's e-mail address, "" when nobody is assigned.
     assignee: str
-    # (pk, name) of every linked relation, by name.
-    relations: tuple[tuple[int, str], ...]
+    # (url, name) of every linked relation, by name.
+    relations: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -38,8 +49,37 @@ class TaskPage:
     rows: list[TaskRow]
     total: int
     number: int
-    # (pk, label) of the staff users the assignee filter offers, when asked for (_staff_user_choices).
+    # (pk, label) of the staff users the assignee filter offers, when asked for (staff_user_choices).
     assignee_choices: list[tuple[int, str]] | None = None
+
+
+def task_list(
+    *,
+    relation_id: int | None = None,
+    status: str = "",
+    assignee_id: int | None = None,
+    only_open: bool = False,
+    query: str = "",
+) -> QuerySet[Task]:
+    """The tasks the task list's filters match, newest first (the task_newest_first index).
+    A search matches the subject or description (% and _ taken literally) or, typed as a
+    number ("12", "#12"), the task's number."""
+    tasks = Task.objects.all()
+    if relation_id:
+        tasks = tasks.filter(links__relation_id=relation_id)  # one link per task and relation
+    if status in Task.Status.values:
+        tasks = tasks.filter(status=status)
+    if only_open:
+        tasks = tasks.exclude(status=Task.Status.CLOSED)
+    if assignee_id:
+        tasks = tasks.filter(assignee_id=assignee_id)
+    if query:
+        matches = Q(subject__icontains=query) | Q(description__icontains=query)
+        number_typed = query.lstrip("#")
+        if number_typed.isascii() and number_typed.isdigit() and int(number_typed) <= MAX_ID:
+            matches |= Q(pk=int(number_typed))
+        tasks = tasks.filter(matches)
+    return tasks.order_by("-created_at", "-pk")
 
 
 def task_page(
@@ -53,99 +93,50 @@ def task_page(
     query: str = "",
     with_assignee_choices: bool = False,
 ) -> TaskPage:
-    """A page of the task list, newest first, with the total and each row's linked relations;
-    with_assignee_choices adds the assignee filter's staff users, read on the same cursor
-    (django-tenants sends a SET search_path for every cursor: one round trip fewer).
+    """A page of the task list (task_list's filters), newest first, with the total and each
+    row's linked relations; with_assignee_choices adds the assignee filter's staff users.
 
-    The busiest read of the back office, so one plain statement: the page's rows (read newest
-    first from the task_newest_first index), their total, and the page's linked relations. The
-    ORM spent more time composing and instantiating this page than the database spent running
-    it (bench/load.py). The total is a count of its own: a window count over the rows made
-    PostgreSQL join and sort every task to return 25. A page past the last one answers the
-    last page, as Paginator.get_page does.
+    A fixed number of statements whatever the page holds: the total, the page's tasks with
+    their assignee, the page's links with their relation, and the staff users when asked for.
+    A page past the last one answers the last page, as Paginator.get_page does.
     """
-    where, params = ["TRUE"], []
-    if relation_id:
-        where.append(f'task.id IN (SELECT task_id FROM "{TaskLink._meta.db_table}" WHERE relation_id = %s)')
-        params.append(relation_id)
-    if status in Task.Status.values:
-        where.append("task.status = %s")
-        params.append(status)
-    if only_open:
-        where.append("task.status <> %s")
-        params.append(Task.Status.CLOSED)
-    if assignee_id:
-        where.append("task.assignee_id = %s")
-        params.append(assignee_id)
-    if query:
-        pattern = f"%{connection.ops.prep_for_like_query(query)}%"
-        text = ["task.subject ILIKE %s", "task.description ILIKE %s"]
-        params += [pattern, pattern]
-        number_typed = query.lstrip("#")
-        if number_typed.isdigit() and int(number_typed) <= MAX_ID:
-            text.append("task.id = %s")
-            params.append(int(number_typed))
-        where.append(f"({' OR '.join(text)})")
-    tasks, condition = f'"{Task._meta.db_table}" task', " AND ".join(where)
-    sql = (
-        "WITH page AS ("
-        " SELECT task.id, task.subject, task.status, task.priority, task.created_at,"
-        f" COALESCE(assignee.email, '') AS assignee, (SELECT COUNT(*) FROM {tasks} WHERE {condition}) AS total"
-        f" FROM {tasks}"
-        f' LEFT JOIN "{User._meta.db_table}" assignee ON assignee.id = task.assignee_id'
-        f" WHERE {condition}"
-        " ORDER BY task.created_at DESC, task.id DESC LIMIT %s OFFSET %s),"
-        # The page's links in one grouped read (one lateral read per row scanned them per row).
-        " linked AS (SELECT link.task_id,"
-        " array_agg(relation.id ORDER BY relation.name, relation.id) AS ids,"
-        " array_agg(relation.name ORDER BY relation.name, relation.id) AS names"
-        f' FROM "{TaskLink._meta.db_table}" link'
-        f' JOIN "{Relation._meta.db_table}" relation ON relation.id = link.relation_id'
-        " WHERE link.task_id IN (SELECT id FROM page) GROUP BY link.task_id)"
-        " SELECT page.*, linked.ids, linked.names FROM page LEFT JOIN linked ON linked.task_id = page.id"
-        " ORDER BY page.created_at DESC, page.id DESC"
-    )
-
-    def total_of(fetched: list[tuple]) -> int:
-        return fetched[0][6] if fetched else 0  # the same on every row
-
-    with connection.cursor() as cursor:
-
-        def fetch(page_number: int) -> list[tuple]:
-            cursor.execute(sql, [*params, *params, per_page, (page_number - 1) * per_page])
-            return cursor.fetchall()
-
-        fetched = fetch(number)
-        if not fetched and number > 1:
-            # Past the last page (a stale link): the first page tells the total, then the last page.
-            first = fetch(1)
-            number = max(1, -(-total_of(first) // per_page))
-            fetched = first if number == 1 else fetch(number)
-        assignee_choices = _staff_user_choices(cursor) if with_assignee_choices else None
+    tasks = task_list(relation_id=relation_id, status=status, assignee_id=assignee_id, only_open=only_open, query=query)
+    total = tasks.count()
+    number = max(1, min(number, -(-total // per_page)))
+    links = TaskLink.objects.select_related("relation").only("task", "relation", "relation__name")
+    page = (
+        tasks.select_related("assignee")
+        .only("pk", "subject", "status", "priority", "created_at", "assignee", "assignee__email")
+        .prefetch_related(Prefetch("links", queryset=links.order_by("relation__name", "relation_id")))
+    )[(number - 1) * per_page : number * per_page]
+    status_labels, priority_labels = dict(Task.Status.choices), dict(Task.Priority.choices)
     rows = [
-        TaskRow(pk, subject, status, priority, created_at, assignee, tuple(zip(ids or (), names or (), strict=True)))
-        for pk, subject, status, priority, created_at, assignee, _total, ids, names in fetched
+        TaskRow(
+            pk=task.pk,
+            url=reverse("tasks:detail", args=[task.pk]),
+            subject=task.subject,
+            status=task.status,
+            status_label=status_labels.get(task.status, task.status),
+            priority_label=priority_labels.get(task.priority, task.priority),
+            created_at=task.created_at,
+            assignee=task.assignee.email if task.assignee else "",
+            relations=tuple(
+                (reverse("relations:detail", args=[link.relation_id]), link.relation.name) for link in task.links.all()
+            ),
+        )
+        for task in page
     ]
-    return TaskPage(rows=rows, total=total_of(fetched), number=number, assignee_choices=assignee_choices)
+    assignee_choices = staff_user_choices() if with_assignee_choices else None
+    return TaskPage(rows=rows, total=total, number=number, assignee_choices=assignee_choices)
 
 
 def staff_users():
     return User.objects.filter(is_staff=True, is_active=True).order_by("email")
 
 
-@cache
-def _staff_user_choices_sql() -> tuple[str, tuple]:
-    # staff_users() stays the one definition; its SQL is composed once per process (table names
-    # are unqualified, so the contractant's search_path picks the schema).
-    return staff_users().values_list("pk", "email", "username").query.sql_with_params()
-
-
-def _staff_user_choices(cursor) -> list[tuple[int, str]]:
-    """(pk, label) of the staff users a task can be assigned to, for the task list's filter.
-    Read on every visit of the list: staff_users()' statement, composed once."""
-    sql, params = _staff_user_choices_sql()
-    cursor.execute(sql, params)
-    return [(pk, email or username) for pk, email, username in cursor.fetchall()]
+def staff_user_choices() -> list[tuple[int, str]]:
+    """(pk, label) of the staff users a task can be assigned to, for the task list's filter."""
+    return [(pk, email or username) for pk, email, username in staff_users().values_list("pk", "email", "username")]
 
 
 def task_detail(*, pk: int) -> Task:
@@ -179,7 +170,7 @@ def support_tasks_for(contractant, *, only_open: bool = False, offset: int = 0, 
     """The tasks the supplier holding contractant's binding has linked to the bound relation,
     as plain values; None when nothing binds the contractant."""
 
-    def read(relation_id: int) -> tuple[int, list[dict]]:
+    def read(relation_id: int) -> tuple[int, list[Any]]:
         tasks = Task.objects.filter(links__relation_id=relation_id)
         if only_open:
             tasks = tasks.exclude(status=Task.Status.CLOSED)
@@ -197,3 +188,8 @@ def support_tasks_for(contractant, *, only_open: bool = False, offset: int = 0, 
     return SupportTaskView(
         supplier_name=binding.supplier_name, relation_name=binding.relation_name, tasks=rows, total=total
     )
+
+
+def open_task_count():
+    """A relation's open tasks, as an annotation of the relation list (relations.selectors)."""
+    return Count("task_links", filter=~Q(task_links__task__status=Task.Status.CLOSED))

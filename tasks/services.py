@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.bulk_history import execute_with_history
 from relations.models import Relation
-from tasks.bulk_history import execute_with_history
 from tasks.models import Task, TaskComment, TaskLink
 from tasks.tasks import notify_status_change_task
+
+if TYPE_CHECKING:
+    from config.postgresql.base import DatabaseWrapper as TenantDatabaseWrapper
 
 
 def task_create(
@@ -63,7 +67,7 @@ def task_change_status(*, task: Task, status: str, actor) -> Task:
         task._history_user = actor
         task.save(update_fields=["status", "closed_at", "updated_at"])
         change_id = task.history.order_by("-history_id").values_list("history_id", flat=True).first()
-        schema_name = connection.schema_name
+        schema_name = cast("TenantDatabaseWrapper", connection).schema_name
         # E-mails go out after commit, from the worker, once per change (tasks/notifications.py).
         transaction.on_commit(lambda: notify_status_change_task.delay(schema_name, task.pk, change_id), robust=True)
     return task

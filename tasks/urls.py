@@ -4,15 +4,18 @@ from tasks import views
 
 app_name = "tasks"
 
+# Included at the root (config/urls_tenant.py): a relation's Tasks tab is a page of this app
+# under the relation's own address.
 urlpatterns = [
-    path("", views.task_index, name="list"),
-    path("new/", views.task_create, name="create"),
-    path("move/", views.task_move, name="move"),
-    path("support/", views.support_tasks, name="support"),
-    path("<int:pk>/", views.task_detail, name="detail"),
-    path("<int:pk>/status/", views.task_status, name="status"),
-    path("<int:pk>/comments/", views.task_comment, name="comment"),
-    path("<int:pk>/links/", views.task_link_add, name="link_add"),
-    path("<int:pk>/links/search/", views.task_link_search, name="link_search"),
-    path("<int:pk>/links/<int:link_pk>/remove/", views.task_link_remove, name="link_remove"),
+    path("tasks/", views.task_index, name="list"),
+    path("tasks/new/", views.task_create, name="create"),
+    path("tasks/move/", views.task_move, name="move"),
+    path("tasks/support/", views.support_tasks, name="support"),
+    path("tasks/<int:pk>/", views.task_detail, name="detail"),
+    path("tasks/<int:pk>/status/", views.task_status, name="status"),
+    path("tasks/<int:pk>/comments/", views.task_comment, name="comment"),
+    path("tasks/<int:pk>/links/", views.task_link_add, name="link_add"),
+    path("tasks/<int:pk>/links/search/", views.task_link_search, name="link_search"),
+    path("tasks/<int:pk>/links/<int:link_pk>/remove/", views.task_link_remove, name="link_remove"),
+    path("relations/<int:pk>/tasks/", views.relation_tasks, name="relation_tab"),
 ]

@@ -224,3 +224,23 @@ def support_tasks(request):
         "tasks/support.html",
         {"view": view, "only_open": only_open, "page_number": number, "pages": pages},
     )
+
+
+@staff_required
+def relation_tasks(request, pk: int):
+    """A relation's Tasks tab."""
+    relation = get_relation_for_staff(request, pk)
+    only_open = request.GET.get("open", "1") == "1"
+    found = task_page(number=page_number(request), relation_id=relation.pk, only_open=only_open)
+    page = known_page(found.rows, number=found.number, total=found.total)
+    return render(
+        request,
+        "relations/tab_tasks.html",
+        {
+            "relation": relation,
+            "tab": "tasks",
+            "page": page,
+            "only_open": only_open,
+            "query_string": query_without_page(request),
+        },
+    )

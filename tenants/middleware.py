@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from threading import Lock
+from typing import TYPE_CHECKING, cast
 
 from cachetools import TTLCache, cached
 from django.conf import settings
@@ -16,6 +17,9 @@ from django.utils.cache import patch_vary_headers
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from tenants.models import Contractant, Domain
+
+if TYPE_CHECKING:
+    from config.postgresql.base import DatabaseWrapper as TenantDatabaseWrapper
 
 
 # Every request looks its host up (about 0.8 ms against PostgreSQL): kept in this process for a
@@ -40,10 +44,10 @@ class ContractantMiddleware(TenantMainMiddleware):
     clear 404 page, and an inactive contractant answers 503 'not available' (data kept)."""
 
     def process_request(self, request):
-        connection.set_schema_to_public()
+        cast("TenantDatabaseWrapper", connection).set_schema_to_public()
         hostname = self.hostname_from_request(request)
         if hostname in settings.PUBLIC_HOSTS:
-            request.tenant = connection.tenant
+            request.tenant = cast("TenantDatabaseWrapper", connection).tenant
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
             return None
         cached_tenant = contractant_for_host(hostname)
@@ -55,7 +59,7 @@ class ContractantMiddleware(TenantMainMiddleware):
             return render(request, "tenants/not_available.html", {"contractant": tenant}, status=503)
         tenant.domain_url = hostname
         request.tenant = tenant
-        connection.set_tenant(tenant)
+        cast("TenantDatabaseWrapper", connection).set_tenant(tenant)
         self.setup_url_routing(request)
         return None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,6 +18,9 @@ from tenants.crossing import create_first_staff_user
 from tenants.models import Contractant, Domain
 from tenants.schema_clone import clone_template_schema
 from tenants.template_schema import ensure_template_schema_current, template_schema_name
+
+if TYPE_CHECKING:
+    from config.postgresql.base import DatabaseWrapper as TenantDatabaseWrapper
 
 # Lower-case letters, digits and underscores, starting with a letter: safe as a
 # PostgreSQL identifier and as a DNS label (underscores are replaced in host names).
@@ -104,7 +108,7 @@ def provision_contractant(
         contractant = Contractant(name=name, schema_name=schema_name, database=database)
         contractant.full_clean()
         contractant.save()
-        connection.set_schema_to_public()
+        cast("TenantDatabaseWrapper", connection).set_schema_to_public()
         clone_template_schema(template=template_schema_name(), new_schema=schema_name)
         Domain.objects.create(domain=domain, tenant=contractant, is_primary=True)
         create_first_staff_user(schema_name=schema_name, email=admin_email, password=admin_password)

@@ -22,7 +22,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contacts.models import ContactLink
-from contacts.services import attribute_define, create_contact, link_contact, mark_out_of_service
+from contacts.services.attributes import attribute_define
+from contacts.services.contacts import create_contact
+from contacts.services.links import link_contact
+from contacts.services.out_of_service import mark_out_of_service
 from portal.services import grant_portal_login
 from portal_sync.models import SyncFailure
 from subscriptions.relink import relink
@@ -63,11 +66,12 @@ GET_ONLY = {
     "relations:detail",
     "subscriptions:relation_tab",
     "relations:contacts",
-    "relations:tasks",
+    "tasks:relation_tab",
     "relations:history",
     "subscriptions:contractant_options",
     "contacts:list",
     "contacts:duplicates",
+    "relations:contact_duplicates",
     "contacts:picker",
     "contacts:detail",
     "tasks:list",
@@ -224,6 +228,7 @@ def world(supplier_user, alpha, beta):
         f"/subscriptions/{new_subscription.pk}/edit/",
         "/contacts/",
         "/contacts/new/",
+        f"/relations/{new.pk}/contacts/new/",
         "/contacts/attributes/",
         f"/contacts/attributes/{definition.pk}/",
         f"/contacts/{admin.pk}/",

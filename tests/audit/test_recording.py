@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from audit.models import SecurityEvent
 from audit.services import record_login_failed, record_security_event
-from contacts.services import apply_due_out_of_service, cancel_out_of_service, mark_out_of_service
+from contacts.services.out_of_service import apply_due_out_of_service, cancel_out_of_service, mark_out_of_service
 from portal.services import decide_membership, request_membership
 from subscriptions import relink as relink_services
 from tests.conftest import ALPHA, STAFF_PASSWORD, SUPPLIER, client_for

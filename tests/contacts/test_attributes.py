@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from contacts.models import AttributeDefinition, AttributeValue
-from contacts.services import attribute_define, set_attribute_values
+from contacts.services.attributes import attribute_define, set_attribute_values
 from tests.factories import ContactFactory
 
 

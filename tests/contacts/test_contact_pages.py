@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Contact
 from tests.conftest import ALPHA, STAFF_PASSWORD, SUPPLIER, client_for
-from tests.factories import ContactFactory, ContactLinkFactory, RelationFactory
+from tests.factories import ContactFactory, ContactLinkFactory, RelationFactory, TaskFactory
 
 
 def contacts_with_two_relations(count: int) -> None:
@@ -113,6 +113,19 @@ def test_contact_page_shows_links_tasks_and_history(client_en, three_contacts):
     assert "No tasks reported by this contact." in page
 
 
+def test_contact_page_shows_the_tasks_the_contact_reported_and_its_client_online_state(client_en, three_contacts):
+    jan, els, _ = three_contacts
+    reported = TaskFactory(reporter=jan, subject="Loonstrook klopt niet")
+    TaskFactory(reporter=els, subject="Vraag van Els")
+
+    page = client_en.get(f"/contacts/{jan.pk}/").content.decode()
+
+    assert "<h2>Tasks reported</h2>" in page
+    assert f'<a href="/tasks/{reported.pk}/">#{reported.pk} Loonstrook klopt niet</a>' in page
+    assert "Vraag van Els" not in page and "No tasks reported by this contact." not in page
+    assert "<h2>Client Online</h2>" in page and "<dt>User (cliënt-gebruiker)</dt>" in page
+
+
 @pytest.mark.parametrize("suffix", ["", "edit/", "merge/", "out-of-service/"])
 def test_an_unknown_contact_id_answers_404(client_en, suffix):
     unknown = (Contact.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000
@@ -137,9 +150,10 @@ def test_another_contractants_contact_ids_answer_404(in_supplier, alpha):
 
     for suffix in ["", "edit/", "merge/", "out-of-service/"]:
         assert client.get(f"/contacts/{supplier_contact.pk}/{suffix}").status_code == 404, suffix
-    for suffix in ["links/", "attributes/", "merge/", "out-of-service/cancel/"]:
+    for suffix in ["attributes/", "merge/", "out-of-service/cancel/"]:
         assert client.post(f"/contacts/{supplier_contact.pk}/{suffix}", {}).status_code == 404, suffix
-    response = client.post(f"/contacts/relation/{alpha_relation.pk}/add/", {"contact": supplier_contact.pk})
+    assert client.post(f"/relations/link-contact/{supplier_contact.pk}/", {}).status_code == 404
+    response = client.post(f"/relations/{alpha_relation.pk}/contacts/add/", {"contact": supplier_contact.pk})
     assert response.status_code == 404
     connection.set_tenant(alpha)
     assert not alpha_relation.contact_links.exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from contacts.models import Contact
-from contacts.services import DuplicateContactError, create_contact
+from contacts.services.contacts import DuplicateContactError, create_contact
 from tests.factories import ContactFactory, RelationFactory
 
 NEW = {
@@ -65,7 +65,7 @@ def test_create_page_refusal_names_and_links_the_existing_contact_and_creates_no
 def test_create_from_a_relation_links_the_new_contact_to_it(client_en):
     relation = RelationFactory(name="Bakkerij Jansen")
 
-    response = client_en.post(f"/contacts/new/?relation={relation.pk}", {**NEW, "relation": relation.pk})
+    response = client_en.post(f"/relations/{relation.pk}/contacts/new/", NEW)
 
     contact = Contact.objects.get(username="jan.jansen@bakkerij.test")
     assert response.headers["Location"] == f"/contacts/{contact.pk}/"
@@ -73,10 +73,22 @@ def test_create_from_a_relation_links_the_new_contact_to_it(client_en):
     assert "Jan Jansen" in client_en.get(f"/relations/{relation.pk}/contacts/").content.decode()
 
 
+def test_the_relations_new_contact_page_is_linked_from_its_tab_and_from_the_old_address(client_en):
+    relation = RelationFactory(name="Bakkerij Jansen")
+    page = f"/relations/{relation.pk}/contacts/new/"
+
+    tab = client_en.get(f"/relations/{relation.pk}/contacts/").content.decode()
+    response = client_en.get(f"/contacts/new/?relation={relation.pk}", follow=True)
+
+    assert f'href="{page}"' in tab
+    assert response.redirect_chain == [(page, 302)]
+    assert "for Bakkerij Jansen" in response.content.decode()
+
+
 def test_create_from_a_relation_shows_the_job_title_on_the_relations_contacts_tab(client_en):
     relation = RelationFactory(name="Bakkerij Jansen")
 
-    client_en.post(f"/contacts/new/?relation={relation.pk}", {**NEW, "relation": relation.pk})
+    client_en.post(f"/relations/{relation.pk}/contacts/new/", NEW)
 
     tab = client_en.get(f"/relations/{relation.pk}/contacts/").content.decode()
     assert "<td>Salarisadministrateur</td>" in tab

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contacts.services import find_duplicates
+from contacts.services.contacts import find_duplicates
 from tests.factories import ContactFactory, RelationFactory
 
 
@@ -46,12 +46,12 @@ def test_duplicates_fragment_for_a_relation_offers_to_link_the_existing_contact(
     relation = RelationFactory(name="Bakkerij Jansen")
 
     response = client_en.get(
-        f"/contacts/duplicates/?email=jan.jansen@bakkerij.test&relation={relation.pk}", HTTP_HX_REQUEST="true"
+        f"/relations/{relation.pk}/contacts/duplicates/?email=jan.jansen@bakkerij.test", HTTP_HX_REQUEST="true"
     )
 
     fragment = response.content.decode()
     assert "Link this one to Bakkerij Jansen instead" in fragment
-    assert f'action="/contacts/relation/{relation.pk}/add/"' in fragment
+    assert f'action="/relations/{relation.pk}/contacts/add/"' in fragment
     assert f'name="contact" value="{jan.pk}"' in fragment
 
 

@@ -12,13 +12,10 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from contacts.models import AttributeDefinition, Contact, ContactLink, MergeRecord
-from contacts.services import (
-    attribute_define,
-    mark_out_of_service,
-    merge_contacts,
-    set_attribute_values,
-    update_contact,
-)
+from contacts.services.attributes import attribute_define, set_attribute_values
+from contacts.services.contacts import update_contact
+from contacts.services.merge import merge_contacts
+from contacts.services.out_of_service import mark_out_of_service
 from relations.models import Relation
 from tasks.models import Task
 from tests.factories import ContactFactory, ContactLinkFactory, RelationFactory, TaskFactory

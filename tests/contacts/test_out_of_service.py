@@ -14,7 +14,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from contacts.models import Contact, ContactLink
-from contacts.services import apply_due_out_of_service, mark_out_of_service
+from contacts.services.out_of_service import apply_due_out_of_service, mark_out_of_service
 from contacts.tasks import apply_due_out_of_service_task
 from tasks.models import Task
 from tests.factories import ContactFactory, ContactLinkFactory, RelationFactory, TaskFactory

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from contacts.models import Contact, ContactLink
-from contacts.services import create_person_relation
 from relations.models import Relation
+from relations.services import create_person_relation
 from tests.factories import ContactFactory, ContactLinkFactory, RelationFactory
 
 PERSON = {

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from contacts.models import Contact
-from contacts.services import DuplicateContactError, update_contact
+from contacts.services.contacts import DuplicateContactError, update_contact
 from tests.factories import ContactFactory
 
 

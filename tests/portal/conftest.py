@@ -17,9 +17,11 @@ from django.test import Client
 from django.utils import translation
 
 from contacts.models import Contact, ContactLink
-from contacts.services import create_contact, create_person_relation, link_contact
+from contacts.services.contacts import create_contact
+from contacts.services.links import link_contact
 from portal.services import grant_portal_login
 from relations.models import Relation
+from relations.services import create_person_relation
 from tests.conftest import SUPPLIER, Persona, client_for, logged_in_staff
 from tests.factories import RelationFactory
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from contacts.models import ContactLink
-from contacts.services import create_contact
+from contacts.services.contacts import create_contact
 from tests.conftest import SUPPLIER
 from tests.portal.conftest import (
     ALL,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 from contacts.models import AttributeDefinition, AttributeValue
-from contacts.services import attribute_define, set_attribute_values
+from contacts.services.attributes import attribute_define, set_attribute_values
 from tests.portal.conftest import org_url, page, portal_client
 
 NOT_IN_PORTAL = "cannot be changed in the portal."

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from django.core.exceptions import ValidationError
+
 from contacts.models import Contact, ContactLink
-from contacts.services import create_contact
+from contacts.services.contacts import create_contact
+from contacts.services.links import link_contact
+from portal.services import set_notification_preference, update_organisation_contact
 from tests.portal.conftest import OWN, form_errors, org_url, page, portal_client
 
 
@@ -165,3 +170,93 @@ def test_admin_sets_scope_all_for_a_member_who_sees_all_tickets(org_admin, accou
     accountant.refresh_from_db()
     assert accountant.notify_scope == Contact.NotifyScope.ALL
     assert accountant.history.first().history_user == org_admin.user
+
+
+# --- Which contacts a member may open and edit: one rule (portal.access.org_contacts_for_portal_user)
+
+
+def details(contact: Contact, **changes) -> dict:
+    return {
+        "section": "details",
+        "first_name": contact.first_name,
+        "last_name": contact.last_name,
+        "email": contact.email,
+        "phone": "",
+        **changes,
+    }
+
+
+def test_admin_changes_the_details_of_a_contact_only_this_organisation_knows(org_admin, bakkerij, supplier_user):
+    dirk = create_contact(
+        actor=supplier_user,
+        first_name="Dirk",
+        last_name="Deeg",
+        email="dirk@bakkerij-jansen.test",
+        relation=bakkerij,
+        link={"status": ContactLink.PortalStatus.APPROVED},
+    )
+
+    response = portal_client(org_admin).post(
+        org_url(bakkerij, f"contacts/{dirk.code}/"), details(dirk, last_name="Brood")
+    )
+
+    assert response.status_code == 302
+    dirk.refresh_from_db()
+    assert dirk.full_name == "Dirk Brood"
+
+
+def test_admin_cannot_change_the_details_of_a_member_with_a_portal_login(org_admin, accountant, bakkerij):
+    response = portal_client(org_admin).post(
+        org_url(bakkerij, f"contacts/{accountant.code}/"), details(accountant, email="bert+anneke@bakkerij-jansen.test")
+    )
+
+    assert response.status_code == 400
+    assert form_errors(page(response)) == [
+        "Anneke Visser manages their own details; ask them to change these themselves."
+    ]
+    accountant.refresh_from_db()
+    assert accountant.username == "anneke@visser-accountants.test"
+
+
+def test_admin_cannot_change_the_details_of_a_contact_other_organisations_know_too(
+    org_admin, bakkerij, bouwbedrijf, supplier_user
+):
+    shared = create_contact(
+        actor=supplier_user,
+        first_name="Gedeeld",
+        last_name="Contact",
+        email="gedeeld@elders.test",
+        relation=bouwbedrijf,
+    )
+    link_contact(contact=shared, relation=bakkerij, actor=supplier_user)
+    client = portal_client(org_admin)
+
+    assert client.get(org_url(bakkerij, f"contacts/{shared.code}/")).status_code == 200  # may open it
+    response = client.post(org_url(bakkerij, f"contacts/{shared.code}/"), details(shared, last_name="Anders"))
+
+    assert response.status_code == 400
+    shared.refresh_from_db()
+    assert shared.last_name == "Contact"
+
+
+def test_a_member_who_only_asked_to_join_is_neither_listed_nor_opened(org_admin, stranger, bakkerij, supplier_user):
+    link_contact(contact=stranger, relation=bakkerij, actor=supplier_user, status=ContactLink.PortalStatus.REQUESTED)
+    client = portal_client(org_admin)
+
+    assert "Sanne Vreemd" not in listed_names(page(client.get(org_url(bakkerij, "contacts/"))))
+    assert client.get(org_url(bakkerij, f"contacts/{stranger.code}/")).status_code == 404
+
+
+def test_the_services_refuse_a_member_who_is_no_admin_changing_someone_else(org_admin, accountant, bakkerij):
+    membership = ContactLink.objects.select_related("relation").get(contact=accountant, relation=bakkerij)
+
+    with pytest.raises(ValidationError):
+        update_organisation_contact(
+            membership=membership, contact=org_admin, data={"last_name": "Overgenomen"}, actor=accountant.user
+        )
+    with pytest.raises(ValidationError):
+        set_notification_preference(
+            membership=membership, contact=org_admin, scope="own", trigger="on_close", actor=accountant.user
+        )
+    org_admin.refresh_from_db()
+    assert (org_admin.last_name, org_admin.notify_trigger) == ("Jansen", "every_change")

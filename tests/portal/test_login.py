@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from contacts.models import Contact
-from contacts.services import mark_out_of_service
+from contacts.services.out_of_service import mark_out_of_service
 from tests.conftest import ALPHA, STAFF_PASSWORD, SUPPLIER
 from tests.portal.conftest import PORTAL_PASSWORD, anonymous_client, form_errors, org_url, page, portal_client
 

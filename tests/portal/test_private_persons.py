@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contacts.models import ContactLink
-from contacts.services import link_contact
+from contacts.services.links import link_contact
 from tests.factories import TaskFactory
 from tests.portal.conftest import ALL, anonymous_client, org_url, page, portal_client, switcher
 

@@ -32,9 +32,10 @@ def test_the_organisation_page_reads_the_memberships_once(accountant, bakkerij, 
     client = portal_client(accountant)
     client.get(org_url(bakkerij))  # the session now sits in the cache
 
-    # Host, user, contact, and the approved memberships (the switcher's entries, from which the
-    # access check picks the current one); django-tenants puts a SET search_path before each.
-    with django_assert_num_queries(8):
+    # User, contact, and the approved memberships (the switcher's entries, from which the access
+    # check picks the current one); django-tenants puts a SET search_path before each. The host
+    # was looked up by the first visit and is remembered in process.
+    with django_assert_num_queries(6):
         html = page(client.get(org_url(bakkerij)))
 
     assert switcher(html) == ["Bakkerij Jansen", "Bouwbedrijf De Boer", "Café Het Hoekje"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from contacts.services import create_contact, link_contact
+from contacts.services.contacts import create_contact
+from contacts.services.links import link_contact
 from tenants.models import SyncOutbox
 from tests.factories import RelationFactory
 

@@ -3,7 +3,9 @@ credentials for anyone who keeps a login."""
 
 from __future__ import annotations
 
-from contacts.services import create_contact, link_contact, mark_out_of_service, update_link
+from contacts.services.contacts import create_contact
+from contacts.services.links import link_contact, update_link
+from contacts.services.out_of_service import mark_out_of_service
 from portal_sync.desired import desired_state
 from portal_sync.models import SyncFailure, SyncRun
 from portal_sync.services import run_sync

@@ -17,7 +17,8 @@ from django.conf import settings
 from django.db import connection
 
 from config.celery import app
-from contacts.services import create_contact, link_contact, update_link
+from contacts.services.contacts import create_contact
+from contacts.services.links import link_contact, update_link
 from portal_sync.desired import desired_state
 from tests.conftest import remove_committed_contractants
 from tests.factories import RelationFactory
@@ -139,7 +140,7 @@ def build_people(count: int):
 def test_person_p_dies_and_everything_of_p_goes_in_safe_order(
     django_db_blocker, committed_contractant, mock_client_online, worker
 ):
-    from contacts.services import unlink_contact
+    from contacts.services.links import unlink_contact
     from relations.services import relation_update
 
     with django_db_blocker.unblock():

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.db import connection
 from django.test import RequestFactory
 
 from audit.models import SecurityEvent
@@ -15,7 +14,6 @@ from staff.ui import MAX_PAGE, page_number
 from subscriptions.services import bind_technical_setup
 from tests.conftest import ALPHA, SUPPLIER, logged_in_staff
 from tests.factories import ContactFactory, RelationFactory, SubscriptionFactory, TaskFactory
-from tests.portal.conftest import _empty_cache, _english, accountant, bakkerij, bouwbedrijf, cafe  # noqa: F401
 from tests.portal.conftest import org_url, portal_client
 
 # What each odd ?page= shows of a list of two pages.
@@ -120,7 +118,6 @@ def test_support_tasks_of_a_customer_contractant(supplier_user, alpha):
     client.post("/i18n/setlang/", {"language": "en"})
 
     assert_odd_pages_show_the_first_or_the_last(client, "/tasks/support/")
-    connection.set_tenant(alpha)
 
 
 def test_portal_task_list(accountant, bakkerij):

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.utils import translation
 
-from subscriptions import relink as relink_services
 from relations.models import RelinkRecord
+from subscriptions import relink as relink_services
 from subscriptions.models import TechnicalSetup
 from subscriptions.services import bind_technical_setup
 from tasks.models import TaskLink
@@ -167,7 +167,7 @@ def test_two_staff_relinking_at_once_one_wins_and_the_other_is_told_why(concurre
     world = concurrent_relink_world
     results: dict[str, object] = {}
     barrier = threading.Barrier(2)
-    original_move = services.move_tasks
+    original_move = relink_services.move_tasks
 
     def slow_move(**kwargs):
         time.sleep(0.5)  # hold the lock long enough for the other to queue behind it
@@ -178,7 +178,7 @@ def test_two_staff_relinking_at_once_one_wins_and_the_other_is_told_why(concurre
             connection.set_tenant(world.supplier)
             barrier.wait()
             if name == "first":
-                services.move_tasks = slow_move
+                relink_services.move_tasks = slow_move
             else:
                 time.sleep(0.1)
             with translation.override("en"):
@@ -196,9 +196,9 @@ def test_two_staff_relinking_at_once_one_wins_and_the_other_is_told_why(concurre
         thread.start()
     for thread in threads:
         thread.join()
-    services.move_tasks = original_move
+    relink_services.move_tasks = original_move
 
-    assert isinstance(results["first"], services.RelinkResult)
+    assert isinstance(results["first"], relink_services.RelinkResult)
     assert isinstance(results["second"], ValidationError)
     assert "Someone else relinked this contractant a moment ago" in results["second"].messages[0]
     assert world.new.name in results["second"].messages[0]

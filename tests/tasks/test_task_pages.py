@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -9,6 +11,12 @@ from django.test.utils import CaptureQueriesContext
 
 from tasks.models import Task, TaskComment, TaskLink
 from tests.factories import RelationFactory, TaskFactory
+
+# The most statements a visit of the task list may take, however many tasks a page shows: the
+# user, the chosen relation, the total, the page's tasks with their assignee, the page's links
+# with their relation, the assignee filter's staff users; django-tenants sends a
+# SET search_path before each of them.
+QUERIES_OF_THE_TASK_LIST = 12
 
 
 @pytest.fixture
@@ -99,14 +107,24 @@ def test_task_list_reads_rows_count_and_filters_in_few_statements(client_en, dja
         TaskFactory(relations=[relation, RelationFactory()])
     client_en.get("/tasks/")  # the session now sits in the cache
 
-    # Host, user, the chosen relation, the page's rows with their total and linked relations in
-    # one statement, the staff users on the same cursor; django-tenants puts a SET search_path
-    # before each cursor's statements.
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(QUERIES_OF_THE_TASK_LIST):
         response = client_en.get(f"/tasks/?relation={relation.pk}")
 
     assert response.status_code == 200
     assert response.content.decode().count('name="task_ids"') == 25
+
+
+def test_task_list_live_filter_reads_no_more_than_the_page(client_en, django_assert_max_num_queries):
+    for _ in range(30):
+        TaskFactory(relations=[RelationFactory()])
+    client_en.get("/tasks/")
+
+    with django_assert_max_num_queries(QUERIES_OF_THE_TASK_LIST):
+        response = client_en.get("/tasks/?status=open", HTTP_HX_REQUEST="true")
+
+    fragment = response.content.decode()
+    assert "<html" not in fragment and len(re.findall(r'<td><a href="/tasks/\d+/">', fragment)) == 25
+    assert 'id="results"' in fragment and "Page 1 of 2" in fragment
 
 
 def test_task_list_rows_show_their_relations_by_name_and_the_assignee(client_en):
@@ -119,7 +137,25 @@ def test_task_list_rows_show_their_relations_by_name_and_the_assignee(client_en)
     assert page.index("Aalders &lt;B.V.&gt;") < page.index("Zwart &amp; Zn")
     assert "<td>planner@example.nl</td>" in page
     assert f'<option value="{staff.pk}">planner@example.nl</option>' in page  # the assignee filter
-    assert "<td></td><td>—</td>" in page  # no relation, nobody assigned
+    assert re.search(r"<td></td>\s*<td>—</td>", page)  # no relation, nobody assigned
+
+
+def test_task_table_shows_status_and_priority_labels_links_and_a_dutch_date(supplier_staff_client, in_supplier):
+    bakker = RelationFactory(name="Bakker & Zn")
+    task = TaskFactory(relations=[bakker], subject="Kassa <hapert>", status=Task.Status.WAITING, priority=4)
+    Task.objects.filter(pk=task.pk).update(created_at="2026-03-01T23:30:00Z")  # 2 March in Amsterdam
+
+    page = supplier_staff_client.get("/tasks/").content.decode()
+    tab = supplier_staff_client.get(f"/relations/{bakker.pk}/tasks/").content.decode()
+
+    assert f'<td><a href="/tasks/{task.pk}/">Kassa &lt;hapert&gt;</a></td>' in page
+    assert '<span class="badge status-waiting">Wachtend</span>' in page
+    assert "<td>Urgent</td>" in page
+    assert f'<a href="/relations/{bakker.pk}/">Bakker &amp; Zn</a>' in page
+    assert re.search(r'<time datetime="2026-03-02T00:30:00\+01:00">02-03-2026</time>', page)
+    # The Tasks tab draws the same table, with a checkbox per task for the move form.
+    assert f'aria-label="Taak {task.pk} selecteren"' in tab
+    assert '<span class="badge status-waiting">Wachtend</span>' in tab
 
 
 def test_task_search_takes_percent_and_underscore_literally_and_finds_by_number(client_en):

@@ -1,4 +1,5 @@
-"""The staff shell: login, Dutch by default, English on request, CSRF on every form."""
+"""The staff shell (templates/base.html, staff/_topbar.html, _language_switch.html): login,
+Dutch by default, English on request, CSRF on every form."""
 
 from __future__ import annotations
 
@@ -61,6 +62,13 @@ def test_htmx_is_served_locally(alpha_staff_client):
 
     assert '<script src="/static/django_htmx/htmx-2.min.js"' in page
     assert "https://" not in page
+
+
+def test_every_page_loads_the_stylesheet_and_the_scripts(alpha_staff_client, db):
+    for page in [alpha_staff_client.get("/").content.decode(), client_for(ALPHA).get("/login/").content.decode()]:
+        assert '<link rel="stylesheet" href="/static/css/app.css">' in page
+        assert '<script src="/static/django_htmx/htmx-2.min.js" defer></script>' in page
+        assert '<script src="/static/js/app.js" defer></script>' in page
 
 
 def test_pages_forbid_inline_scripts_by_content_security_policy(alpha_staff_client):
@@ -129,3 +137,19 @@ def test_the_language_switch_comes_back_to_the_page_it_was_on_with_its_csrf_toke
     english = client.get(response["Location"]).content.decode()
     assert '<option value="en" selected>EN</option>' in english
     assert '<li><a href="/tasks/" aria-current="page">Tasks</a></li>' in english
+
+
+def test_the_login_pages_switch_language_and_come_back(db):
+    client = client_for(ALPHA)
+    for path in ["/login/", "/portal/login/"]:
+        page = client.get(path).content.decode()
+        switch = page.split('<form class="language-switch" action="/i18n/setlang/" method="post">', 1)[1]
+        switch = switch.split("</form>", 1)[0]
+
+        assert f'<input type="hidden" name="next" value="{path}">' in switch
+        assert '<option value="nl" selected>NL</option>' in switch
+
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/portal/login/"})
+
+    assert response["Location"] == "/portal/login/"
+    assert '<option value="en" selected>EN</option>' in client.get("/portal/login/").content.decode()

@@ -1,7 +1,7 @@
 """Every text the code marks for translation has its Dutch translation in locale/nl.
 
 A string makemessages cannot find (a gettext call inside an f-string, or on a variable) or one
-nobody translated shows English on a Dutch page; this found the task table's "Select" header.
+nobody translated shows English on a Dutch page.
 GNU gettext is not needed: Python files are read with ast, templates with Django's templatize
 (what makemessages itself runs on them).
 """
@@ -16,7 +16,19 @@ import polib
 from django.utils.translation.template import templatize
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-APP_DIRS = ["config", "tenants", "relations", "subscriptions", "contacts", "tasks", "portal", "portal_sync", "audit"]
+APP_DIRS = [
+    "config",
+    "tenants",
+    "staff",
+    "relations",
+    "subscriptions",
+    "contacts",
+    "tasks",
+    "portal",
+    "portal_sync",
+    "audit",
+    "demo",
+]
 SINGULAR = {"gettext", "gettext_lazy", "gettext_noop", "_", "ngettext", "ngettext_lazy"}
 WITH_CONTEXT = {"pgettext", "pgettext_lazy", "npgettext", "npgettext_lazy"}
 PLURAL = {"ngettext", "ngettext_lazy", "npgettext", "npgettext_lazy"}
