@@ -61,7 +61,7 @@ def contact_index(request):
 @staff_required
 def contact_create(request):
     relation = request.GET.get("relation", "")
-    if request.method == "GET" and relation.isdigit():
+    if request.method == "GET" and relation.isdecimal():
         # A relation's new contact has its page under the relation now; older links still get there.
         return redirect("relations:contact_create", pk=int(relation))
     return contact_form_page(request)
@@ -111,7 +111,7 @@ def duplicates_fragment(request, *, relation: Relation | None = None):
 @staff_required
 def contact_picker(request):
     exclude = request.GET.get("exclude", "")
-    results = contact_search(query=request.GET.get("q", ""), exclude_pk=int(exclude) if exclude.isdigit() else None)
+    results = contact_search(query=request.GET.get("q", ""), exclude_pk=int(exclude) if exclude.isdecimal() else None)
     field_name = request.GET.get("field", "contact")
     if field_name not in {"contact", "successor", "other"}:
         field_name = "contact"
@@ -209,7 +209,7 @@ def contact_attributes(request, pk: int):
 def contact_merge(request, pk: int):
     contact = get_contact_for_staff(request, pk)
     other_pk = request.POST.get("other") or request.GET.get("other") or ""
-    other = get_contact_for_staff(request, int(other_pk)) if other_pk.isdigit() else None
+    other = get_contact_for_staff(request, int(other_pk)) if other_pk.isdecimal() else None
     if request.method == "POST" and other is not None:
         try:
             record = merge_contacts(survivor=contact, duplicate=other, actor=request.user)

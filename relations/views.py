@@ -106,7 +106,7 @@ def relation_picker(request):
     exclude = request.GET.get("exclude")
     # The task list's filter sends its search box as relation_search (its own q searches tasks).
     query = request.GET.get("q") or request.GET.get("relation_search", "")
-    results = relation_search(query=query, exclude_pk=int(exclude) if exclude and exclude.isdigit() else None)
+    results = relation_search(query=query, exclude_pk=int(exclude) if exclude and exclude.isdecimal() else None)
     field_name = request.GET.get("field", "relation")
     if field_name not in {"relation", "to_relation", "to"}:
         field_name = "relation"
@@ -140,7 +140,7 @@ def relation_contact_add(request, pk: int):
     """The relation's Contacts tab: "Add relationship" for an existing contact."""
     relation = get_relation_for_staff(request, pk)
     value = request.POST.get("contact", "")
-    if not value.isdigit():
+    if not value.isdecimal():
         messages.error(request, _("Choose a contact to link."))
     else:
         _link_contact(request, get_contact_for_staff(request, int(value)), relation)
@@ -153,7 +153,7 @@ def contact_relation_add(request, pk: int):
     """The contact page's "Add a relation": link this contact to the relation picked there."""
     contact = get_contact_for_staff(request, pk)
     value = request.POST.get("relation", "")
-    if not value.isdigit():
+    if not value.isdecimal():
         messages.error(request, _("Choose a relation to link."))
     else:
         _link_contact(request, contact, get_relation_for_staff(request, int(value)))

@@ -118,7 +118,7 @@ def relink_wizard(request, pk: int):
     """Step 1: pick the new relation. Step 2 (?to=): preview. POST: relink."""
     relation = get_relation_for_staff(request, pk)
     to_pk = request.POST.get("to") or request.GET.get("to")
-    to_relation = get_relation_for_staff(request, int(to_pk)) if to_pk and to_pk.isdigit() else None
+    to_relation = get_relation_for_staff(request, int(to_pk)) if to_pk and to_pk.isdecimal() else None
     if request.method == "POST" and to_relation is not None:
         try:
             result = relink.relink(from_relation=relation, to_relation=to_relation, actor=request.user)

@@ -150,10 +150,10 @@ def task_link_add(request, pk: int):
     relation_pk = request.POST.get("relation", "")
     query = search_text(request.POST.get("q"))
     error = ""
-    if not relation_pk.isdigit() and query and not request.htmx:
+    if not relation_pk.isdecimal() and query and not request.htmx:
         url = reverse("tasks:detail", args=[task.pk])
         return redirect(f"{url}?{urlencode({'link_q': query})}#task-links")
-    if not relation_pk.isdigit():
+    if not relation_pk.isdecimal():
         error = _("Choose a relation to link.")
     else:
         relation = get_relation_for_staff(request, int(relation_pk))
