@@ -76,7 +76,9 @@ class MoveTasksForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Any integer is acceptable here: move_tasks only touches links to from_relation.
-        self.fields["task_ids"].choices = [(value, value) for value in self.data.getlist("task_ids") if value.isdecimal()]
+        self.fields["task_ids"].choices = [
+            (value, value) for value in self.data.getlist("task_ids") if value.isdecimal()
+        ]
 
     def clean(self):
         data = super().clean()
