@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.updates import model_update
 from contacts.models import Contact, ContactLink
 from contacts.services.contacts import contact_with_email, create_contact
 from contacts.services.links import link_contact
@@ -39,15 +40,10 @@ def relation_create(*, actor, **data) -> Relation:
 
 
 def relation_update(*, relation: Relation, actor, data: dict) -> Relation:
-    changed = [name for name in RELATION_FIELDS if name in data and getattr(relation, name) != data[name]]
-    if not changed:
-        return relation
     with transaction.atomic():
-        for name in changed:
-            setattr(relation, name, data[name])
-        relation.full_clean()
-        relation._history_user = actor
-        relation.save(update_fields=[*changed, "updated_at"])
+        changed = model_update(instance=relation, fields=RELATION_FIELDS, data=data, actor=actor)
+        if not changed:
+            return relation
         if "name" in changed:
             ContractantBinding.objects.filter(holder=current_contractant(), relation_id=relation.pk).update(
                 relation_name=relation.name

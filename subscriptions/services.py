@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from audit.updates import changed_fields, model_update
 from relations.models import Relation
 from subscriptions.models import Subscription, TechnicalSetup
 from tenants.models import Contractant, ContractantBinding, current_contractant
@@ -34,17 +35,11 @@ def subscription_create(
 
 def subscription_update(*, subscription: Subscription, actor, data: dict) -> Subscription:
     allowed = {"product", "start_date", "end_date", "is_active"}
-    changed = [name for name in data if name in allowed and getattr(subscription, name) != data[name]]
-    if not changed:
-        return subscription
+    changed = changed_fields(subscription, allowed, data)
     if "is_active" in changed and not data["is_active"] and hasattr(subscription, "technical_setup"):
         raise ValidationError(_("This subscription carries a technical setup. Clear or relink it before deactivating."))
     with transaction.atomic():
-        for name in changed:
-            setattr(subscription, name, data[name])
-        subscription.full_clean()
-        subscription._history_user = actor
-        subscription.save(update_fields=changed)
+        model_update(instance=subscription, fields=allowed, data=data, actor=actor)
     return subscription
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.bulk_history import execute_with_history
+from audit.updates import model_update
 from relations.models import Relation
 from tasks.models import Task, TaskComment, TaskLink
 from tasks.tasks import notify_status_change_task
@@ -44,15 +45,8 @@ def task_create(
 def task_update(*, task: Task, actor, data: dict) -> Task:
     """Change subject, description, priority or assignee."""
     allowed = {"subject", "description", "priority", "assignee", "reporter"}
-    changed = [name for name in data if name in allowed and getattr(task, name) != data[name]]
-    if not changed:
-        return task
     with transaction.atomic():
-        for name in changed:
-            setattr(task, name, data[name])
-        task.full_clean()
-        task._history_user = actor
-        task.save(update_fields=[*changed, "updated_at"])
+        model_update(instance=task, fields=allowed, data=data, actor=actor)
     return task
 
 

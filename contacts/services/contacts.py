@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from audit.updates import changed_fields, model_update
 from contacts.models import Contact
 from contacts.services.links import link_contact
 from staff.ui import search_text
@@ -116,24 +117,18 @@ def create_contact(
 
 def update_contact(*, contact: Contact, actor, data: dict) -> Contact:
     """Change a contact. A new e-mail is a new username, refused if another contact has it."""
-    changed = [name for name in CONTACT_FIELDS if name in data and getattr(contact, name) != data[name]]
-    if not changed:
-        return contact
-    if "email" in changed:
+    if "email" in data:
+        # A new e-mail is a new username: both change together or not at all.
+        email = data["email"].strip()
+        data = {**data, "email": email, "username": normalize_email(email)}
+    if "email" in changed_fields(contact, CONTACT_FIELDS, data):
         existing = contact_with_email(data["email"], exclude_pk=contact.pk)
         if existing is not None:
             raise DuplicateContactError(existing)
     with transaction.atomic():
-        for name in changed:
-            setattr(contact, name, data[name])
-        update_fields = [*changed, "updated_at"]
-        if "email" in changed:
-            contact.email = contact.email.strip()
-            contact.username = normalize_email(contact.email)
-            update_fields.append("username")
-        contact.full_clean()
-        contact._history_user = actor
-        contact.save(update_fields=update_fields)
+        changed = model_update(instance=contact, fields=[*CONTACT_FIELDS, "username"], data=data, actor=actor)
+        if not changed:
+            return contact
         if "email" in changed and contact.user_id:
             contact.user.username = contact.username  # type: ignore[union-attr]  # user_id checked above
             contact.user.email = contact.email  # type: ignore[union-attr]  # user_id checked above

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.updates import model_update
 from contacts.models import Contact, ContactLink
 from tenants.hooks import data_changed
 
@@ -43,16 +44,9 @@ def link_contact(*, contact: Contact, relation: Relation, actor, **fields) -> Co
 
 
 def update_link(*, link: ContactLink, actor, data: dict) -> ContactLink:
-    changed = [name for name in LINK_FIELDS if name in data and getattr(link, name) != data[name]]
-    if not changed:
-        return link
     with transaction.atomic():
-        for name in changed:
-            setattr(link, name, data[name])
-        link.full_clean()
-        link._history_user = actor
-        link.save(update_fields=changed)
-        data_changed()
+        if model_update(instance=link, fields=LINK_FIELDS, data=data, actor=actor):
+            data_changed()
     return link
 
 
