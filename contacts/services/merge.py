@@ -56,7 +56,8 @@ def merge_contacts(*, survivor: Contact, duplicate: Contact, actor) -> MergeReco
             moved["combined_links"] += 1
         for handover in handovers():
             moved[handover.name] = handover.merge(survivor=survivor, duplicate=duplicate, actor=actor)
-        # A set-based move that still writes a history row per value (rule 10).
+        # A set-based move that still writes a history row per value (rule 10): a contact has a
+        # value per attribute, and attributes are staff-defined, so their number is not bounded.
         value_table = AttributeValue._meta.db_table
         moved["attributes"] = len(
             execute_with_history(
