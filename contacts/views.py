@@ -42,7 +42,7 @@ from contacts.services.links import unlink_contact, update_link
 from contacts.services.merge import merge_contacts
 from contacts.services.out_of_service import cancel_out_of_service, mark_out_of_service, out_of_service_plan
 from staff.access import staff_required
-from staff.ui import error_text, paginate, query_without_page
+from staff.ui import error_text, paginate, parse_id, query_without_page
 
 if TYPE_CHECKING:
     from relations.models import Relation
@@ -60,10 +60,10 @@ def contact_index(request):
 
 @staff_required
 def contact_create(request):
-    relation = request.GET.get("relation", "")
-    if request.method == "GET" and relation.isdecimal():
+    relation_pk = parse_id(request.GET.get("relation"))
+    if request.method == "GET" and relation_pk is not None:
         # A relation's new contact has its page under the relation now; older links still get there.
-        return redirect("relations:contact_create", pk=int(relation))
+        return redirect("relations:contact_create", pk=relation_pk)
     return contact_form_page(request)
 
 
@@ -111,7 +111,7 @@ def duplicates_fragment(request, *, relation: Relation | None = None):
 @staff_required
 def contact_picker(request):
     exclude = request.GET.get("exclude", "")
-    results = contact_search(query=request.GET.get("q", ""), exclude_pk=int(exclude) if exclude.isdecimal() else None)
+    results = contact_search(query=request.GET.get("q", ""), exclude_pk=parse_id(exclude))
     field_name = request.GET.get("field", "contact")
     if field_name not in {"contact", "successor", "other"}:
         field_name = "contact"
@@ -208,8 +208,8 @@ def contact_attributes(request, pk: int):
 @staff_required
 def contact_merge(request, pk: int):
     contact = get_contact_for_staff(request, pk)
-    other_pk = request.POST.get("other") or request.GET.get("other") or ""
-    other = get_contact_for_staff(request, int(other_pk)) if other_pk.isdecimal() else None
+    other_pk = parse_id(request.POST.get("other") or request.GET.get("other"))
+    other = get_contact_for_staff(request, other_pk) if other_pk is not None else None
     if request.method == "POST" and other is not None:
         try:
             record = merge_contacts(survivor=contact, duplicate=other, actor=request.user)

@@ -16,7 +16,8 @@ from contacts.models import Contact
 from contacts.services.attributes import attribute_define
 from contacts.services.contacts import create_contact
 from contacts.services.links import link_contact
-from demo.contractants import DEMO_PASSWORD, SUPPLIER_COLLEAGUE
+from demo.contractants import DEMO_PASSWORD, PORTAL_ACCOUNTANT, PORTAL_ADMIN, SUPPLIER_COLLEAGUE
+from portal.services import grant_portal_login
 from relations.models import Relation
 from relations.services import relation_create
 from subscriptions.services import bind_technical_setup, subscription_create
@@ -254,8 +255,6 @@ def _seed_contacts(*, actor) -> None:
 
 def _seed_portal(*, actor) -> None:
     """Portal logins (issue: portal). Passwords: demo.contractants.DEMO_PASSWORD."""
-    from demo.contractants import PORTAL_ACCOUNTANT, PORTAL_ADMIN
-    from portal.services import grant_portal_login
 
     relations = {relation.customer_number: relation for relation in Relation.objects.all()}
     karin = create_contact(

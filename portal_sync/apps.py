@@ -1,14 +1,19 @@
 from django.apps import AppConfig
 
 
+def _record_change(**_kwargs) -> None:
+    from portal_sync.outbox import record_change
+
+    record_change()
+
+
 class PortalSyncConfig(AppConfig):
     name = "portal_sync"
 
     def ready(self) -> None:
         # Domain apps tell us of changes through hooks; they never import this app (STYLE 16).
         from portal_sync import panels
-        from portal_sync.outbox import record_change
-        from tenants.hooks import on_data_changed
+        from tenants.hooks import data_changed
 
-        on_data_changed(record_change)
+        data_changed.connect(_record_change, dispatch_uid="portal_sync.record_change")
         panels.register()

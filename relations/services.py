@@ -35,7 +35,7 @@ def relation_create(*, actor, **data) -> Relation:
         relation.full_clean()
         relation._history_user = actor
         relation.save()
-        data_changed()
+        data_changed.send(sender=Relation)
     return relation
 
 
@@ -48,7 +48,7 @@ def relation_update(*, relation: Relation, actor, data: dict) -> Relation:
             ContractantBinding.objects.filter(holder=current_contractant(), relation_id=relation.pk).update(
                 relation_name=relation.name
             )
-        data_changed()
+        data_changed.send(sender=Relation)
     return relation
 
 
@@ -78,7 +78,6 @@ def create_person_relation(
         relation.person = contact
         relation._history_user = actor
         relation.save(update_fields=["person"])
-        data_changed()
         if not ContactLink.objects.filter(contact=contact, relation=relation).exists():
             link_contact(contact=contact, relation=relation, actor=actor, is_admin=True)
     return relation

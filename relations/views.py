@@ -1,4 +1,6 @@
-"""Staff pages for relations: list, create/edit, the detail tabs and the relink wizard."""
+"""Staff pages for relations: list, create/edit, the General, Contacts and History tabs, and the
+relation's contacts (new, link). The Subscriptions and Tasks tabs and the relink are served by
+those apps under the relation's address."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from relations.models import Relation
 from relations.panels import relation_panels
 from relations.selectors import relation_list, relation_search
 from staff.access import staff_required
-from staff.ui import error_text, paginate, query_without_page
+from staff.ui import error_text, paginate, parse_id, query_without_page
 
 
 @staff_required
@@ -106,7 +108,7 @@ def relation_picker(request):
     exclude = request.GET.get("exclude")
     # The task list's filter sends its search box as relation_search (its own q searches tasks).
     query = request.GET.get("q") or request.GET.get("relation_search", "")
-    results = relation_search(query=query, exclude_pk=int(exclude) if exclude and exclude.isdecimal() else None)
+    results = relation_search(query=query, exclude_pk=parse_id(exclude))
     field_name = request.GET.get("field", "relation")
     if field_name not in {"relation", "to_relation", "to"}:
         field_name = "relation"
@@ -139,11 +141,11 @@ def relation_contact_duplicates(request, pk: int):
 def relation_contact_add(request, pk: int):
     """The relation's Contacts tab: "Add relationship" for an existing contact."""
     relation = get_relation_for_staff(request, pk)
-    value = request.POST.get("contact", "")
-    if not value.isdecimal():
+    contact_pk = parse_id(request.POST.get("contact"))
+    if contact_pk is None:
         messages.error(request, _("Choose a contact to link."))
     else:
-        _link_contact(request, get_contact_for_staff(request, int(value)), relation)
+        _link_contact(request, get_contact_for_staff(request, contact_pk), relation)
     return redirect("relations:contacts", pk=relation.pk)
 
 
@@ -152,11 +154,11 @@ def relation_contact_add(request, pk: int):
 def contact_relation_add(request, pk: int):
     """The contact page's "Add a relation": link this contact to the relation picked there."""
     contact = get_contact_for_staff(request, pk)
-    value = request.POST.get("relation", "")
-    if not value.isdecimal():
+    relation_pk = parse_id(request.POST.get("relation"))
+    if relation_pk is None:
         messages.error(request, _("Choose a relation to link."))
     else:
-        _link_contact(request, contact, get_relation_for_staff(request, int(value)))
+        _link_contact(request, contact, get_relation_for_staff(request, relation_pk))
     return redirect("contacts:detail", pk=contact.pk)
 
 

@@ -21,21 +21,23 @@ def page_number(request) -> int:
     return MAX_PAGE if len(value) > len(str(MAX_PAGE)) else min(int(value), MAX_PAGE)
 
 
+# Every id here is a PostgreSQL bigint.
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value: str | None) -> int | None:
+    """A posted or queried id as an int: plain ASCII digits naming a bigint; None for anything
+    else ("", "abc", "-1", "²", "٣", or thousands of digits, which int() would refuse)."""
+    value = value or ""
+    if not (value.isascii() and value.isdigit()) or len(value) > len(str(MAX_ID)):
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
+
+
 def paginate(request, items, per_page: int = PAGE_SIZE) -> Page:
     """The requested page of a list (page_number); past the last page, the last page."""
     return Paginator(items, per_page).get_page(page_number(request))
-
-
-class _KnownCountPaginator(Paginator):
-    def __init__(self, object_list, per_page, count: int):
-        super().__init__(object_list, per_page)
-        self.__dict__["count"] = count  # Paginator.count is a cached_property
-
-
-def known_page(rows: list, *, number: int, total: int, per_page: int = PAGE_SIZE) -> Page:
-    """A Page for rows a selector already cut out, with the total it read beside them
-    (pagination links: the pagination tag in staff/templatetags/staff_shell.py)."""
-    return Page(rows, number, _KnownCountPaginator(rows, per_page, total))
 
 
 def query_without_page(request) -> str:

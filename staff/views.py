@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from audit.selectors import security_events
@@ -32,8 +33,6 @@ def home(request):
 
 def health(request):
     """Tenant-routed and trivial: the floor that bench/load.py compares real pages against."""
-    from django.http import HttpResponse
-
     return HttpResponse("ok", content_type="text/plain")
 
 

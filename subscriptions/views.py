@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from relations.access import get_relation_for_staff, get_relink_record_for_staff
 from relations.selectors import relation_search
 from staff.access import staff_required
-from staff.ui import error_text
+from staff.ui import error_text, parse_id
 from subscriptions import relink, services
 from subscriptions.access import get_subscription_for_staff
 from subscriptions.forms import SubscriptionForm, TechnicalSetupForm, contractants_in
@@ -118,7 +118,8 @@ def relink_wizard(request, pk: int):
     """Step 1: pick the new relation. Step 2 (?to=): preview. POST: relink."""
     relation = get_relation_for_staff(request, pk)
     to_pk = request.POST.get("to") or request.GET.get("to")
-    to_relation = get_relation_for_staff(request, int(to_pk)) if to_pk and to_pk.isdecimal() else None
+    to_relation_pk = parse_id(to_pk)
+    to_relation = get_relation_for_staff(request, to_relation_pk) if to_relation_pk is not None else None
     if request.method == "POST" and to_relation is not None:
         try:
             result = relink.relink(from_relation=relation, to_relation=to_relation, actor=request.user)

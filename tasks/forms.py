@@ -3,7 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from contacts.models import Contact
 from relations.models import Relation
+from staff.ui import parse_id
 from tasks.models import Task
 from tasks.selectors import staff_users
 
@@ -46,8 +48,6 @@ class TaskForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from contacts.models import Contact
-
         self.fields["reporter"].queryset = Contact.objects.filter(status=Contact.Status.ACTIVE).order_by(
             "last_name", "first_name"
         )
@@ -77,7 +77,7 @@ class MoveTasksForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Any integer is acceptable here: move_tasks only touches links to from_relation.
         self.fields["task_ids"].choices = [
-            (value, value) for value in self.data.getlist("task_ids") if value.isdecimal()
+            (value, value) for value in self.data.getlist("task_ids") if parse_id(value) is not None
         ]
 
     def clean(self):

@@ -12,6 +12,11 @@ from tasks.models import Task, TaskLink
 MAX_ENTRIES = 100
 
 
+def _relation_names(link_records) -> dict[int, str]:
+    """The names of the relations these task-link history records point at (removed links too)."""
+    return dict(Relation.objects.filter(pk__in={r.relation_id for r in link_records}).values_list("pk", "name"))
+
+
 def task_history(task: Task) -> list[HistoryEntry]:
     entries = history_entries(
         Task.history.filter(id=task.pk).select_related("history_user").order_by("-history_date")[:MAX_ENTRIES],
@@ -21,7 +26,7 @@ def task_history(task: Task) -> list[HistoryEntry]:
     link_records = list(
         TaskLink.history.filter(task_id=task.pk).select_related("history_user").order_by("-history_date")[:MAX_ENTRIES]
     )
-    names = dict(Relation.objects.filter(pk__in={r.relation_id for r in link_records}).values_list("pk", "name"))
+    names = _relation_names(link_records)
     entries += history_entries(
         link_records,
         lambda r: str(_("Link to %(relation)s")) % {"relation": names.get(r.relation_id, r.relation_id)},
@@ -39,7 +44,7 @@ def relation_task_link_history(relation: Relation, limit: int) -> list[HistoryEn
         .select_related("history_user")
         .order_by("-history_date")[:limit]
     )
-    names = dict(Relation.objects.filter(pk__in={r.relation_id for r in link_records}).values_list("pk", "name"))
+    names = _relation_names(link_records)
     return history_entries(
         link_records,
         lambda r: (

@@ -7,11 +7,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from relations.models import Relation
-from staff.ui import PAGE_SIZE
+from staff.ui import PAGE_SIZE, parse_id
 from tasks.models import Task, TaskLink
 from tenants.crossing import read_for_bound_relation
 
@@ -19,11 +20,6 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 User = get_user_model()
-
-
-# Task numbers are bigint: a number typed past the largest one matches no task (and must not
-# reach the database, which would refuse it).
-MAX_ID = 2**63 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,15 +38,6 @@ class TaskRow:
     assignee: str
     # (url, name) of every linked relation, by name.
     relations: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class TaskPage:
-    rows: list[TaskRow]
-    total: int
-    number: int
-    # (pk, label) of the staff users the assignee filter offers, when asked for (staff_user_choices).
-    assignee_choices: list[tuple[int, str]] | None = None
 
 
 def task_list(
@@ -76,8 +63,9 @@ def task_list(
     if query:
         matches = Q(subject__icontains=query) | Q(description__icontains=query)
         number_typed = query.lstrip("#")
-        if number_typed.isascii() and number_typed.isdigit() and int(number_typed) <= MAX_ID:
-            matches |= Q(pk=int(number_typed))
+        # A number past the largest task number matches no task (parse_id: None).
+        if (task_number := parse_id(number_typed)) is not None:
+            matches |= Q(pk=task_number)
         tasks = tasks.filter(matches)
     return tasks.order_by("-created_at", "-pk")
 
@@ -91,24 +79,22 @@ def task_page(
     assignee_id: int | None = None,
     only_open: bool = False,
     query: str = "",
-    with_assignee_choices: bool = False,
-) -> TaskPage:
-    """A page of the task list (task_list's filters), newest first, with the total and each
-    row's linked relations; with_assignee_choices adds the assignee filter's staff users.
+) -> Page:
+    """A page of the task list (task_list's filters), newest first: Django's Page, whose
+    object_list holds the page's TaskRows (with their linked relations).
 
     A fixed number of statements whatever the page holds: the total, the page's tasks with
-    their assignee, the page's links with their relation, and the staff users when asked for.
-    A page past the last one answers the last page, as Paginator.get_page does.
+    their assignee, the page's links with their relation. A page past the last one answers
+    the last page (Paginator.get_page).
     """
     tasks = task_list(relation_id=relation_id, status=status, assignee_id=assignee_id, only_open=only_open, query=query)
-    total = tasks.count()
-    number = max(1, min(number, -(-total // per_page)))
     links = TaskLink.objects.select_related("relation").only("task", "relation", "relation__name")
-    page = (
+    tasks = (
         tasks.select_related("assignee")
         .only("pk", "subject", "status", "priority", "created_at", "assignee", "assignee__email")
         .prefetch_related(Prefetch("links", queryset=links.order_by("relation__name", "relation_id")))
-    )[(number - 1) * per_page : number * per_page]
+    )
+    page = Paginator(tasks, per_page).get_page(number)
     status_labels, priority_labels = dict(Task.Status.choices), dict(Task.Priority.choices)
     rows = [
         TaskRow(
@@ -126,17 +112,12 @@ def task_page(
         )
         for task in page
     ]
-    assignee_choices = staff_user_choices() if with_assignee_choices else None
-    return TaskPage(rows=rows, total=total, number=number, assignee_choices=assignee_choices)
+    # The same page of the same paginator, holding the rows the table shows.
+    return Page(rows, page.number, page.paginator)
 
 
 def staff_users():
     return User.objects.filter(is_staff=True, is_active=True).order_by("email")
-
-
-def staff_user_choices() -> list[tuple[int, str]]:
-    """(pk, label) of the staff users a task can be assigned to, for the task list's filter."""
-    return [(pk, email or username) for pk, email, username in staff_users().values_list("pk", "email", "username")]
 
 
 def task_detail(*, pk: int) -> Task:
@@ -164,29 +145,38 @@ class SupportTaskView:
     relation_name: str
     tasks: list[dict]
     total: int
+    # The page shown (a page past the last one shows the last) and the number of pages.
+    number: int
+    pages: int
 
 
-def support_tasks_for(contractant, *, only_open: bool = False, offset: int = 0, limit: int = 50):
-    """The tasks the supplier holding contractant's binding has linked to the bound relation,
-    as plain values; None when nothing binds the contractant."""
+def support_tasks_for(contractant, *, only_open: bool = False, number: int = 1, per_page: int = PAGE_SIZE):
+    """Page `number` of the tasks the supplier holding contractant's binding has linked to the
+    bound relation, as plain values; None when nothing binds the contractant."""
 
-    def read(relation_id: int) -> tuple[int, list[Any]]:
+    def read(relation_id: int) -> tuple[int, list[Any], int, int]:
         tasks = Task.objects.filter(links__relation_id=relation_id)
         if only_open:
             tasks = tasks.exclude(status=Task.Status.CLOSED)
         rows = tasks.order_by("-created_at", "-pk").values(
             "pk", "subject", "status", "priority", "created_at", "updated_at"
-        )[offset : offset + limit]
-        return tasks.count(), list(rows)
+        )
+        page = Paginator(rows, per_page).get_page(number)
+        return page.paginator.count, list(page.object_list), page.number, page.paginator.num_pages
 
     found = read_for_bound_relation(contractant, read)
     if found is None:
         return None
-    binding, (total, rows) = found
+    binding, (total, rows, shown, pages) = found
     for row in rows:
         row["status_label"] = Task.Status(row["status"]).label
     return SupportTaskView(
-        supplier_name=binding.supplier_name, relation_name=binding.relation_name, tasks=rows, total=total
+        supplier_name=binding.supplier_name,
+        relation_name=binding.relation_name,
+        tasks=rows,
+        total=total,
+        number=shown,
+        pages=pages,
     )
 
 

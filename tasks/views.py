@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from relations.access import get_relation_for_staff
 from relations.selectors import relation_search
 from staff.access import staff_required
-from staff.ui import error_text, known_page, page_number, query_without_page, safe_next_url, search_text
+from staff.ui import error_text, page_number, parse_id, query_without_page, safe_next_url, search_text
 from tasks import services
 from tasks.access import get_task_for_staff, get_task_link_for_staff
 from tasks.forms import CommentForm, MoveTasksForm, StatusForm, TaskFilterForm, TaskForm
@@ -23,24 +23,20 @@ from tasks.selectors import open_task_ids_of, support_tasks_for, task_page
 
 @staff_required
 def task_index(request):
-    # An unfiltered visit (the usual one) builds no form: the template reads the choices from
-    # the form class, and a form costs a deep copy of its fields (a twentieth of the page).
-    form = TaskFilterForm(request.GET) if request.GET else None
-    filters = form.cleaned_data if form is not None and form.is_valid() else {}
+    form = TaskFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
     relation = filters.get("relation")
-    found = task_page(
+    page = task_page(
         number=page_number(request),
         relation_id=relation.pk if relation else None,
         status=filters.get("status", ""),
         assignee_id=filters["assignee"].pk if filters.get("assignee") else None,
         only_open=bool(filters.get("open")),
         query=filters.get("q", ""),
-        with_assignee_choices=not request.htmx,
     )
     context = {
         "form": form,
-        "filter_fields": TaskFilterForm.base_fields,
-        "page": known_page(found.rows, number=found.number, total=found.total),
+        "page": page,
         "query_string": query_without_page(request),
         "filter_relation": relation,
     }
@@ -49,7 +45,6 @@ def task_index(request):
     # Without JavaScript the relation search is submitted with the filters: answer it in place.
     relation_search_text = filters.get("relation_search", "")
     context["relation_results"] = relation_search(query=relation_search_text) if relation_search_text else None
-    context["assignee_choices"] = found.assignee_choices
     return render(request, "tasks/list.html", context)
 
 
@@ -147,16 +142,16 @@ def task_link_search(request, pk: int):
 @require_POST
 def task_link_add(request, pk: int):
     task = get_task_for_staff(request, pk)
-    relation_pk = request.POST.get("relation", "")
+    relation_pk = parse_id(request.POST.get("relation"))
     query = search_text(request.POST.get("q"))
     error = ""
-    if not relation_pk.isdecimal() and query and not request.htmx:
+    if relation_pk is None and query and not request.htmx:
         url = reverse("tasks:detail", args=[task.pk])
         return redirect(f"{url}?{urlencode({'link_q': query})}#task-links")
-    if not relation_pk.isdecimal():
+    if relation_pk is None:
         error = _("Choose a relation to link.")
     else:
-        relation = get_relation_for_staff(request, int(relation_pk))
+        relation = get_relation_for_staff(request, relation_pk)
         try:
             services.task_link_add(task=task, relation=relation, actor=request.user)
         except ValidationError as exc:
@@ -212,17 +207,16 @@ def task_move(request):
 def support_tasks(request):
     """Customer view (seed "Taken > Supporttaken"): the tasks our supplier holds for us."""
     only_open = request.GET.get("open", "1") == "1"
-    number = page_number(request)
-    per_page = 25
-    view = support_tasks_for(request.tenant, only_open=only_open, offset=(number - 1) * per_page, limit=per_page)
-    pages = (view.total + per_page - 1) // per_page if view else 0
-    if number > pages > 0:  # past the last page (a stale link): the last page, as paginate() answers
-        number = pages
-        view = support_tasks_for(request.tenant, only_open=only_open, offset=(number - 1) * per_page, limit=per_page)
+    view = support_tasks_for(request.tenant, only_open=only_open, number=page_number(request))
     return render(
         request,
         "tasks/support.html",
-        {"view": view, "only_open": only_open, "page_number": number, "pages": pages},
+        {
+            "view": view,
+            "only_open": only_open,
+            "page_number": view.number if view else 1,
+            "pages": view.pages if view else 0,
+        },
     )
 
 
@@ -231,8 +225,7 @@ def relation_tasks(request, pk: int):
     """A relation's Tasks tab."""
     relation = get_relation_for_staff(request, pk)
     only_open = request.GET.get("open", "1") == "1"
-    found = task_page(number=page_number(request), relation_id=relation.pk, only_open=only_open)
-    page = known_page(found.rows, number=found.number, total=found.total)
+    page = task_page(number=page_number(request), relation_id=relation.pk, only_open=only_open)
     return render(
         request,
         "relations/tab_tasks.html",

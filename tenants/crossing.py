@@ -43,7 +43,6 @@ class HeldBinding:
 
     supplier_name: str
     relation_name: str
-    relation_id: int
 
 
 def read_for_bound_relation(contractant, read: Callable[[int], T]) -> tuple[HeldBinding, T] | None:
@@ -58,9 +57,7 @@ def read_for_bound_relation(contractant, read: Callable[[int], T]) -> tuple[Held
         return None
     with schema_context(binding.holder.schema_name):
         found = read(binding.relation_id)
-    held = HeldBinding(
-        supplier_name=binding.holder.name, relation_name=binding.relation_name, relation_id=binding.relation_id
-    )
+    held = HeldBinding(supplier_name=binding.holder.name, relation_name=binding.relation_name)
     return held, found
 
 

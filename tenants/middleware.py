@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING, cast
 from cachetools import TTLCache, cached
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -31,9 +29,8 @@ def contractant_for_host(hostname: str) -> Contractant | None:
     return domain.tenant if domain is not None else None
 
 
-@receiver([post_save, post_delete], sender=Contractant)
-@receiver([post_save, post_delete], sender=Domain)
-def _forget_hosts(**_kwargs) -> None:
+def forget_hosts(**_kwargs) -> None:
+    """Connected to the saves and deletes of contractants and domains (tenants/apps.py)."""
     contractant_for_host.cache_clear()
     # Again after commit: a request served between the save and the commit read the old row.
     transaction.on_commit(contractant_for_host.cache_clear)

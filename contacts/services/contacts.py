@@ -106,7 +106,7 @@ def create_contact(
             contact.full_clean()
             contact._history_user = actor
             contact.save()
-            data_changed()
+            data_changed.send(sender=Contact)
             if relation is not None:
                 link_contact(contact=contact, relation=relation, actor=actor, **(link or {}))
     except IntegrityError:
@@ -133,5 +133,5 @@ def update_contact(*, contact: Contact, actor, data: dict) -> Contact:
             contact.user.username = contact.username  # type: ignore[union-attr]  # user_id checked above
             contact.user.email = contact.email  # type: ignore[union-attr]  # user_id checked above
             contact.user.save(update_fields=["username", "email"])  # type: ignore[union-attr]  # user_id checked above
-        data_changed()
+        data_changed.send(sender=Contact)
     return contact

@@ -35,7 +35,7 @@ def link_contact(*, contact: Contact, relation: Relation, actor, **fields) -> Co
             link.full_clean()
             link._history_user = actor
             link.save()
-            data_changed()
+            data_changed.send(sender=ContactLink)
     except IntegrityError:
         raise ValidationError(
             _("%(name)s is already linked to %(relation)s.") % {"name": contact.full_name, "relation": relation.name}
@@ -46,7 +46,7 @@ def link_contact(*, contact: Contact, relation: Relation, actor, **fields) -> Co
 def update_link(*, link: ContactLink, actor, data: dict) -> ContactLink:
     with transaction.atomic():
         if model_update(instance=link, fields=LINK_FIELDS, data=data, actor=actor):
-            data_changed()
+            data_changed.send(sender=ContactLink)
     return link
 
 
@@ -59,4 +59,4 @@ def unlink_contact(*, link: ContactLink, actor) -> None:
     with transaction.atomic():
         link._history_user = actor
         link.delete()
-        data_changed()
+        data_changed.send(sender=ContactLink)

@@ -111,5 +111,5 @@ def merge_contacts(*, survivor: Contact, duplicate: Contact, actor) -> MergeReco
             duplicate.user.save(update_fields=["is_active"])  # type: ignore[union-attr]  # user_id checked above
         duplicate._history_user = actor
         duplicate.delete()
-        data_changed()
+        data_changed.send(sender=Contact)
     return record

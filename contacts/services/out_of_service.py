@@ -162,7 +162,7 @@ def _apply_out_of_service(*, contact: Contact, actor) -> None:
         actor=actor,
     )
     # Its Client Online user goes, in safe order, with the next sync (DESIGN.md rule 5).
-    data_changed()
+    data_changed.send(sender=Contact)
 
 
 def apply_due_out_of_service(*, today: datetime.date | None = None) -> int:
