@@ -129,9 +129,8 @@ def update_contact(*, contact: Contact, actor, data: dict) -> Contact:
         changed = model_update(instance=contact, fields=[*CONTACT_FIELDS, "username"], data=data, actor=actor)
         if not changed:
             return contact
-        if "email" in changed and contact.user_id:
-            contact.user.username = contact.username  # type: ignore[union-attr]  # user_id checked above
-            contact.user.email = contact.email  # type: ignore[union-attr]  # user_id checked above
-            contact.user.save(update_fields=["username", "email"])  # type: ignore[union-attr]  # user_id checked above
+        if "email" in changed and (login := contact.user) is not None:
+            login.username, login.email = contact.username, contact.email
+            login.save(update_fields=["username", "email"])
         data_changed.send(sender=Contact)
     return contact

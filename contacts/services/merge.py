@@ -97,18 +97,18 @@ def merge_contacts(*, survivor: Contact, duplicate: Contact, actor) -> MergeReco
             moved=moved,
             actor=actor,
         )
-        if duplicate.user_id and not survivor.user_id:
-            login = duplicate.user
+        login = duplicate.user
+        if login is not None and not survivor.user_id:
             duplicate.user = None
             duplicate.save(update_fields=["user"])
             # The survivor logs in with its own e-mail address from now on.
-            login.username, login.email = survivor.username, survivor.email  # type: ignore[union-attr]  # user_id checked above
-            login.save(update_fields=["username", "email"])  # type: ignore[union-attr]  # user_id checked above
+            login.username, login.email = survivor.username, survivor.email
+            login.save(update_fields=["username", "email"])
             survivor.user = login
             survivor.save(update_fields=["user"])
-        elif duplicate.user_id:
-            duplicate.user.is_active = False  # type: ignore[union-attr]  # user_id checked above
-            duplicate.user.save(update_fields=["is_active"])  # type: ignore[union-attr]  # user_id checked above
+        elif login is not None:
+            login.is_active = False
+            login.save(update_fields=["is_active"])
         duplicate._history_user = actor
         duplicate.delete()
         data_changed.send(sender=Contact)

@@ -70,7 +70,7 @@ def out_of_service_plan(*, contact: Contact, successor: Contact, effective_date:
         successor=successor,
         effective_date=effective_date,
         roles=list(contact.links.filter(Q(is_admin=True) | Q(is_approver=True)).select_related("relation")),
-        has_login=bool(contact.user_id and contact.user.is_active),  # type: ignore[union-attr]  # user_id checked above
+        has_login=contact.user is not None and contact.user.is_active,
         handed_over={handover.name: handover.pending(contact) for handover in handovers()},
     )
 
@@ -145,9 +145,9 @@ def _apply_out_of_service(*, contact: Contact, actor) -> None:
         link.is_admin = link.is_approver = False
         link._history_user = actor
         link.save(update_fields=["is_admin", "is_approver"])
-    if contact.user_id:
-        contact.user.is_active = False  # type: ignore[union-attr]  # user_id checked above
-        contact.user.save(update_fields=["is_active"])  # type: ignore[union-attr]  # user_id checked above
+    if (login := contact.user) is not None:
+        login.is_active = False
+        login.save(update_fields=["is_active"])
     contact.status = Contact.Status.OUT_OF_SERVICE
     contact.out_of_service_applied_at = timezone.now()
     contact._history_user = actor
