@@ -33,7 +33,7 @@ test: lint messages
 MYPY_MODULES := tenants/services.py tenants/crossing.py tenants/hooks.py tenants/middleware.py contacts/hooks.py audit/bulk_history.py audit/updates.py \
   audit/services.py audit/selectors.py staff/access.py staff/ui.py staff/panels.py \
   relations/services.py relations/selectors.py relations/access.py \
-  subscriptions/services.py subscriptions/relink.py subscriptions/access.py \
+  subscriptions/services.py subscriptions/relink.py subscriptions/selectors.py subscriptions/access.py \
   tasks/services.py tasks/selectors.py tasks/access.py \
   contacts/services contacts/selectors.py contacts/access.py \
   portal/services.py portal/selectors.py portal/access.py portal_sync/services.py portal_sync/selectors.py

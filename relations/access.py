@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 
-from relations.models import Relation, RelinkRecord
+from relations.models import Relation
 
 
 def get_relation_for_staff(request, pk: int) -> Relation:
@@ -10,9 +10,3 @@ def get_relation_for_staff(request, pk: int) -> Relation:
     so every row here is ours. An id no bigint can hold names no relation: Django's integer
     lookups answer such a value with no row, so get_object_or_404 gives the 404."""
     return get_object_or_404(Relation, pk=pk)
-
-
-def get_relink_record_for_staff(request, pk: int) -> RelinkRecord:
-    return get_object_or_404(
-        RelinkRecord.objects.select_related("from_relation", "to_relation", "contractant", "actor"), pk=pk
-    )

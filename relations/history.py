@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext_lazy as _
 
-from relations.models import Relation, RelinkRecord
+from relations.models import Relation
 from staff.history import HistoryEntry, history_entries
 
 MAX_ENTRIES = 200
@@ -45,11 +45,3 @@ def relation_history(relation: Relation) -> list[HistoryEntry]:
         entries += source(relation, MAX_ENTRIES)
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries[:MAX_ENTRIES]
-
-
-def relink_records(relation: Relation):
-    return (
-        (RelinkRecord.objects.filter(from_relation=relation) | RelinkRecord.objects.filter(to_relation=relation))
-        .select_related("from_relation", "to_relation", "contractant", "actor", "undo_of")
-        .order_by("-created_at", "-pk")
-    )

@@ -3,7 +3,6 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -101,26 +100,3 @@ class Relation(models.Model):
         first = " ".join(part for part in [self.street, self.house_number] if part)
         second = "  ".join(part for part in [self.postcode, self.city] if part)
         return [line for line in [first, second, self.country if self.country != "NL" else ""] if line]
-
-
-class RelinkRecord(models.Model):
-    """Audit entry of one relink (seed 000): what moved, who did it, and how to undo it."""
-
-    contractant = models.ForeignKey(
-        "tenants.Contractant", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    database = models.CharField(max_length=63)
-    from_relation = models.ForeignKey(Relation, on_delete=models.PROTECT, related_name="relinks_out")
-    to_relation = models.ForeignKey(Relation, on_delete=models.PROTECT, related_name="relinks_in")
-    from_subscription = models.ForeignKey("subscriptions.Subscription", on_delete=models.PROTECT, related_name="+")
-    to_subscription = models.ForeignKey("subscriptions.Subscription", on_delete=models.PROTECT, related_name="+")
-    moved_task_ids = models.JSONField(default=list)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    undo_of = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="undone_by")
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.contractant_id}: {self.from_relation_id} -> {self.to_relation_id}"

@@ -17,9 +17,9 @@ from contacts.views import contact_form_page, duplicates_fragment
 from relations import services
 from relations.access import get_relation_for_staff
 from relations.forms import PersonRelationForm, RelationFilterForm, RelationForm
-from relations.history import relation_history, relink_records
+from relations.history import relation_history
 from relations.models import Relation
-from relations.panels import relation_panels
+from relations.panels import relation_history_panels, relation_panels
 from relations.selectors import relation_list, relation_search
 from staff.access import staff_required
 from staff.ui import error_text, paginate, parse_id, query_without_page
@@ -96,7 +96,7 @@ def relation_history_tab(request, pk: int):
         "relations/tab_history.html",
         {
             "page": paginate(request, relation_history(relation), per_page=50),
-            "relinks": relink_records(relation),
+            "panels": relation_history_panels.panels_for(relation),
             "query_string": query_without_page(request),
         },
     )

@@ -70,3 +70,28 @@ class TechnicalSetup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.database} / {self.contractant_id}"
+
+
+class RelinkRecord(models.Model):
+    """Audit entry of one relink (seed 000): what moved, who did it, and how to undo it."""
+
+    contractant = models.ForeignKey(
+        "tenants.Contractant", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    database = models.CharField(max_length=63)
+    from_relation = models.ForeignKey("relations.Relation", on_delete=models.PROTECT, related_name="relinks_out")
+    to_relation = models.ForeignKey("relations.Relation", on_delete=models.PROTECT, related_name="relinks_in")
+    from_subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="+")
+    to_subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="+")
+    moved_task_ids = models.JSONField(default=list)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    undo_of = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="undone_by")
+
+    class Meta:
+        # The table kept its name when the model moved here from relations with the relink.
+        db_table = "relations_relinkrecord"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.contractant_id}: {self.from_relation_id} -> {self.to_relation_id}"

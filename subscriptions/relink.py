@@ -13,8 +13,8 @@ from django.utils.translation import gettext_noop
 
 from audit.models import SecurityEvent
 from audit.services import record_security_event
-from relations.models import Relation, RelinkRecord
-from subscriptions.models import Subscription, TechnicalSetup
+from relations.models import Relation
+from subscriptions.models import RelinkRecord, Subscription, TechnicalSetup
 from subscriptions.services import create_binding, delete_binding
 from tasks.models import Task
 from tasks.services import move_tasks

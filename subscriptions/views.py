@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from relations.access import get_relation_for_staff, get_relink_record_for_staff
+from relations.access import get_relation_for_staff
 from relations.selectors import relation_search
 from staff.access import staff_required
 from staff.ui import error_text, parse_id
 from subscriptions import relink, services
-from subscriptions.access import get_subscription_for_staff
+from subscriptions.access import get_relink_record_for_staff, get_subscription_for_staff
 from subscriptions.forms import SubscriptionForm, TechnicalSetupForm, contractants_in
 
 
@@ -108,7 +108,7 @@ def relation_subscriptions(request, pk: int):
     bound = next((s for s in subscriptions if hasattr(s, "technical_setup")), None)
     return render(
         request,
-        "relations/tab_subscriptions.html",
+        "subscriptions/relation_tab.html",
         {"relation": relation, "tab": "subscriptions", "subscriptions": subscriptions, "bound_subscription": bound},
     )
 
@@ -149,7 +149,7 @@ def relink_wizard(request, pk: int):
     query = request.GET.get("q", "")
     return render(
         request,
-        "relations/relink.html",
+        "subscriptions/relink.html",
         {
             "relation": relation,
             "to_relation": to_relation,

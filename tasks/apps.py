@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TasksConfig(AppConfig):
@@ -8,10 +9,12 @@ class TasksConfig(AppConfig):
         # What tasks add to the pages of the apps below (STYLE 16: those apps do not import us).
         from relations.history import register_history_source
         from relations.selectors import register_list_annotation
+        from relations.tabs import RelationTab, register_tab
         from tasks.history import relation_task_link_history
         from tasks.selectors import open_task_count
 
         register_history_source(relation_task_link_history)
+        register_tab(RelationTab("tasks", _("Tasks"), "tasks:relation_tab", 40))
         register_list_annotation("open_task_count", open_task_count)
 
         # The contact page's "Tasks reported"; reported tasks move along in merges and out-of-services.

@@ -228,7 +228,7 @@ def relation_tasks(request, pk: int):
     page = task_page(number=page_number(request), relation_id=relation.pk, only_open=only_open)
     return render(
         request,
-        "relations/tab_tasks.html",
+        "tasks/relation_tab.html",
         {
             "relation": relation,
             "tab": "tasks",

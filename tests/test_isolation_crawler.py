@@ -9,8 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from contacts.models import Contact, ContactLink
 from portal.services import grant_portal_login
-from relations.models import RelinkRecord
-from subscriptions.models import Subscription
+from subscriptions.models import RelinkRecord, Subscription
 from tasks.models import TaskLink
 from tests.conftest import ALPHA, STAFF_PASSWORD, SUPPLIER, client_for
 from tests.factories import RelationFactory, SubscriptionFactory, TaskFactory

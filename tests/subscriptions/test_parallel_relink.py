@@ -60,7 +60,7 @@ def test_twenty_parallel_relinks_one_wins_everyone_else_is_told(concurrent_relin
     assert all("Someone else relinked" in message or "has no technical setup" in message for message in messages), (
         messages
     )
-    from relations.models import RelinkRecord
+    from subscriptions.models import RelinkRecord
 
     connection.set_tenant(world.supplier)
     winner_target = RelinkRecord.objects.get().to_relation

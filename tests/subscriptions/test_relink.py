@@ -10,9 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.utils import translation
 
-from relations.models import RelinkRecord
 from subscriptions import relink as relink_services
-from subscriptions.models import TechnicalSetup
+from subscriptions.models import RelinkRecord, TechnicalSetup
 from subscriptions.services import bind_technical_setup
 from tasks.models import TaskLink
 from tenants.models import ContractantBinding
@@ -224,3 +223,23 @@ def test_relink_query_count_does_not_grow_with_the_number_of_tasks(supplier_user
         return len(queries)
 
     assert relink_with(2, alpha) == relink_with(40, beta)
+
+
+def test_the_history_tab_lists_each_relink_once_with_undo_until_it_is_undone(
+    scenario, supplier_user, supplier_staff_client, django_assert_max_num_queries
+):
+    result = relink_services.relink(from_relation=scenario.old, to_relation=scenario.new, actor=supplier_user)
+    history = f"/relations/{scenario.new.pk}/history/"
+    supplier_staff_client.cookies["django_language"] = "en"
+
+    page = supplier_staff_client.get(history).content.decode()
+    assert "<h2>Relinks</h2>" in page
+    assert f'action="/relations/relinks/{result.record.pk}/undo/"' in page
+
+    response = supplier_staff_client.post(f"/relations/relinks/{result.record.pk}/undo/", follow=True)
+    assert response.status_code == 200
+    with django_assert_max_num_queries(20):
+        page = supplier_staff_client.get(history).content.decode()
+    # The relink and its undo, in one table; neither can be undone again.
+    assert page.count('/undo/"') == 0
+    assert '<span class="muted">undone</span>' in page and '<span class="badge">undo</span>' in page
