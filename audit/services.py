@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 from django_tenants.utils import get_public_schema_name
 
+from audit.client_ip import client_ip
 from audit.models import SecurityEvent
 
 if TYPE_CHECKING:
@@ -96,10 +97,8 @@ def record_security_event(
 def _client_ip(request) -> str | None:
     if request is None:
         return None
-    from axes.helpers import get_client_ip_address
-
     # The same address django-axes throttles on.
-    return get_client_ip_address(request)
+    return client_ip(request)
 
 
 def _is_portal(request) -> bool:

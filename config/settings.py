@@ -199,11 +199,22 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 
-# Login throttling (django-axes): five failures per username and address lock for 15 min.
+# The client address: REMOTE_ADDR, unless TRUSTED_PROXY_COUNT proxies (that each append to
+# X-Forwarded-For) stand in front of the app; then the address the outermost trusted proxy saw.
+# Read through django-ipware by django-axes, the rate limits and the security log alike.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",)
+
+# Login throttling (django-axes): five failures for one username (from any address), or five
+# from one address (for any username), lock for 15 min. Either alone can be walked around.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# Rate limits on forms an attacker could repeat (django-ratelimit), counted in the shared cache.
+RATELIMIT_IP_META_KEY = "audit.client_ip.client_ip"
+RATELIMIT_USE_CACHE = "default"
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
 AXES_VERBOSE = False
 
