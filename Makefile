@@ -36,7 +36,8 @@ MYPY_MODULES := tenants/services.py tenants/crossing.py tenants/hooks.py tenants
   subscriptions/services.py subscriptions/relink.py subscriptions/selectors.py subscriptions/access.py \
   tasks/services.py tasks/selectors.py tasks/access.py \
   contacts/services contacts/selectors.py contacts/access.py \
-  portal/services.py portal/selectors.py portal/access.py portal_sync/services.py portal_sync/selectors.py
+  portal/services.py portal/selectors.py portal/access.py portal/invitations.py portal/throttles.py \
+  tenants/urls_for.py portal_sync/services.py portal_sync/selectors.py
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

@@ -20,10 +20,20 @@ class SecurityEvent(models.Model):
         PORTAL_LOGIN = "portal_login", pgettext_lazy("security event", "Portal login")
         PORTAL_LOGIN_FAILED = "portal_login_failed", pgettext_lazy("security event", "Portal login failed")
         LOCKED_OUT = "locked_out", pgettext_lazy("security event", "Locked out after failed logins")
+        BINDING_REFUSED = "binding_refused", pgettext_lazy("security event", "Binding refused")
         RELINK = "relink", pgettext_lazy("security event", "Relink")
         RELINK_UNDONE = "relink_undone", pgettext_lazy("security event", "Relink undone")
         MEMBERSHIP_APPROVED = "membership_approved", pgettext_lazy("security event", "Membership approved")
         MEMBERSHIP_REJECTED = "membership_rejected", pgettext_lazy("security event", "Membership rejected")
+        MEMBERSHIP_THROTTLED = (
+            "membership_throttled",
+            pgettext_lazy("security event", "Organisation requests throttled"),
+        )
+        CLAIM_REQUESTED = "claim_requested", pgettext_lazy("security event", "Organisation claim requested")
+        CLAIM_APPROVED = "claim_approved", pgettext_lazy("security event", "Organisation claim approved")
+        CLAIM_REFUSED = "claim_refused", pgettext_lazy("security event", "Organisation claim refused")
+        INVITATION_SENT = "invitation_sent", pgettext_lazy("security event", "Contact invitation sent")
+        INVITATION_ACCEPTED = "invitation_accepted", pgettext_lazy("security event", "Contact invitation accepted")
         OUT_OF_SERVICE_SCHEDULED = (
             "out_of_service_scheduled",
             pgettext_lazy("security event", "Out of service scheduled"),
@@ -67,5 +77,11 @@ class SecurityEvent(models.Model):
 
     @property
     def is_refusal(self) -> bool:
-        """A refused login: shown as a warning in the log."""
-        return self.kind in {self.Kind.STAFF_LOGIN_FAILED, self.Kind.PORTAL_LOGIN_FAILED, self.Kind.LOCKED_OUT}
+        """A refused login or attempt: shown as a warning in the log."""
+        return self.kind in {
+            self.Kind.STAFF_LOGIN_FAILED,
+            self.Kind.PORTAL_LOGIN_FAILED,
+            self.Kind.LOCKED_OUT,
+            self.Kind.BINDING_REFUSED,
+            self.Kind.MEMBERSHIP_THROTTLED,
+        }

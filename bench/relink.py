@@ -82,6 +82,7 @@ def main() -> None:
                 domain=f"{schema.replace('_', '-')}.localhost",
                 admin_email=f"{schema}@bench.test",
                 admin_password="Bench-wachtwoord-2026",
+                role="supplier" if schema == "bench_supplier" else "customer",
             )
         from tenants.models import Contractant
 

@@ -99,6 +99,13 @@ def main() -> int:
     return exit_code
 
 
+def mock_admin_token() -> str:
+    """What the mock's /admin/ routes ask for: the token set, or the development one."""
+    from portal_sync.mock.server import DEV_ADMIN_TOKEN
+
+    return "$CLIENT_ONLINE_ADMIN_TOKEN" if os.environ.get("CLIENT_ONLINE_ADMIN_TOKEN") else DEV_ADMIN_TOKEN
+
+
 def print_banner(port: str) -> None:
     from demo.contractants import (
         DEMO_CONTRACTANTS,
@@ -131,6 +138,7 @@ def print_banner(port: str) -> None:
     lines += [
         "",
         "  Mock Client Online (inspection): http://127.0.0.1:8765/",
+        f"      admin endpoints: Authorization: Bearer {mock_admin_token()}",
         "",
         f"  Customer portal: {portal}",
         f"      accountant in three organisations: {PORTAL_ACCOUNTANT} / {DEMO_PASSWORD}",

@@ -35,7 +35,9 @@ if not SECRET_KEY:
 BASE_DOMAIN = env_str("BASE_DOMAIN", "localhost")
 PUBLIC_HOSTS = env_list("PUBLIC_HOSTS", [BASE_DOMAIN, "127.0.0.1"])
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [BASE_DOMAIN, f".{BASE_DOMAIN}", "127.0.0.1"])
-SITE_PORT = env_int("SITE_PORT", 8000)
+# The port in links to a contractant's host (e-mails, the platform admin): 443 behind the
+# production proxy, the port of `make run` in development.
+SITE_PORT = env_int("SITE_PORT", 443 if PRODUCTION else 8000)
 
 # --- Applications: django-tenants splits them between the public and tenant schemas ---
 SHARED_APPS = [
@@ -155,6 +157,8 @@ def _embedded_redis() -> str:
 DATABASE_URL = _server_url("DATABASE_URL", _embedded_postgres)
 REDIS_URL = _server_url("REDIS_URL", _embedded_redis).rstrip("/")
 DATABASES = {"default": database_from_url(DATABASE_URL, engine="config.postgresql")}
+# Two test runs at once (two checkouts, one server) each need a test database of their own.
+DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", f"test_{DATABASES['default']['NAME']}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
@@ -200,11 +204,10 @@ SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 
 # The client address: REMOTE_ADDR, unless TRUSTED_PROXY_COUNT proxies (that each append to
-# X-Forwarded-For) stand in front of the app; then the address the outermost trusted proxy saw.
-# Read through django-ipware by django-axes, the rate limits and the security log alike.
+# X-Forwarded-For) stand in front of the app; then the address the outermost trusted proxy saw
+# (audit.client_ip). django-axes, the rate limits and the security log all read it from there.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",)
+AXES_CLIENT_IP_CALLABLE = "audit.client_ip.client_ip"
 
 # Login throttling (django-axes): five failures for one username (from any address), or five
 # from one address (for any username), lock for 15 min. Either alone can be walked around.

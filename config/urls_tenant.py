@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("tasks.urls")),
     path("sync/", include("portal_sync.urls")),
     path("portal/", include("portal.urls")),
+    path("", include("portal.staff_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

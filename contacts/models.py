@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
+from staff.validators import reject_control_characters
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
@@ -27,12 +29,12 @@ class Contact(models.Model):
         INACTIVE = "inactive", _("Inactive")
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    first_name = models.CharField(_("first name"), max_length=100, blank=True)
-    last_name = models.CharField(_("last name"), max_length=100)
-    job_title = models.CharField(_("job title"), max_length=100, blank=True)
-    email = models.EmailField(_("e-mail address"))
+    first_name = models.CharField(_("first name"), max_length=100, blank=True, validators=[reject_control_characters])
+    last_name = models.CharField(_("last name"), max_length=100, validators=[reject_control_characters])
+    job_title = models.CharField(_("job title"), max_length=100, blank=True, validators=[reject_control_characters])
+    email = models.EmailField(_("e-mail address"), validators=[reject_control_characters])
     # The login name: the trimmed, lower-cased e-mail (seed 002), unique per contractant.
-    username = models.CharField(_("username"), max_length=254, editable=False)
+    username = models.CharField(_("username"), max_length=254, editable=False, validators=[reject_control_characters])
     phone = PhoneNumberField(_("phone"), blank=True, region="NL")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PERSON)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
@@ -67,8 +69,10 @@ class Contact(models.Model):
     out_of_service_applied_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Raised by every saved edit (audit.updates); an edit form loaded at an older one is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
     # Set before save() or delete(); django-simple-history records it as the history row's user.
     _history_user: AbstractBaseUser | None
 
@@ -115,7 +119,9 @@ class ContactLink(models.Model):
     relation = models.ForeignKey(
         "relations.Relation", on_delete=models.CASCADE, related_name="contact_links", verbose_name=_("relation")
     )
-    job_title = models.CharField(_("job title at this relation"), max_length=100, blank=True)
+    job_title = models.CharField(
+        _("job title at this relation"), max_length=100, blank=True, validators=[reject_control_characters]
+    )
     is_admin = models.BooleanField(_("administrator"), default=False)
     is_approver = models.BooleanField(_("approver"), default=False)
     status = models.CharField(
@@ -155,7 +161,7 @@ class AttributeDefinition(models.Model):
         CHOICE = "choice", _("Choice")
         DATE = "date", _("Date")
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[reject_control_characters])
     type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.TEXT)
     choices = models.JSONField(_("choices"), default=list, blank=True)
     visible_in_portal = models.BooleanField(_("visible in portal"), default=False)

@@ -17,6 +17,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.updates import StaleVersionError
 from contacts.access import get_attribute_for_staff, get_contact_for_staff, get_contact_link_for_staff
 from contacts.forms import (
     AttributeDefinitionForm,
@@ -152,15 +153,28 @@ def _render_detail(request, contact, attributes_form, status: int = 200):
 def contact_edit(request, pk: int):
     contact = get_contact_for_staff(request, pk)
     form = ContactForm(request.POST or None, instance=Contact.objects.get(pk=contact.pk))
+    existing, status = None, 200
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            update_contact(contact=contact, actor=request.user, data=form.cleaned_data)
+            update_contact(contact=contact, actor=request.user, data=data, version=data["version"])
         except DuplicateContactError as exc:
+            existing = exc.existing
             form.add_error("email", exc.messages[0])
-            return render(request, "contacts/form.html", {"form": form, "contact": contact, "existing": exc.existing})
-        messages.success(request, _("Changes saved."))
-        return redirect("contacts:detail", pk=contact.pk)
-    return render(request, "contacts/form.html", {"form": form, "contact": contact})
+        except StaleVersionError as exc:
+            # Shown again with what the user typed and what is saved now; saved again, it keeps theirs.
+            form.add_error(None, exc)
+            form.data = form.data.copy()
+            form.data["version"] = str(exc.version)
+            status = 409
+        except ValidationError as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("contacts:detail", pk=contact.pk)
+    return render(
+        request, "contacts/form.html", {"form": form, "contact": contact, "existing": existing}, status=status
+    )
 
 
 @staff_required

@@ -10,12 +10,16 @@ import uuid
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contacts.models import Contact, ContactLink
+from portal.invitations import invitation_code
+from portal.models import ContactInvitation, OrganisationClaim
 from portal.selectors import contact_of, memberships
 from tasks.models import Task
 
@@ -70,25 +74,41 @@ def get_membership_for_portal_user(request, org_code) -> ContactLink:
     raise Http404
 
 
-def org_contacts_for_portal_user(membership: ContactLink, *, to_edit_details: bool = False) -> QuerySet[Contact]:
+def org_contacts_for_portal_user(membership: ContactLink, *, to_edit: bool = False) -> QuerySet[Contact]:
     """The one rule for which contacts of the membership's organisation its member may open,
-    and (to_edit_details) whose name, e-mail address and phone they may change:
+    and (to_edit) whose details they may change: name, e-mail address, phone, notification
+    preference and portal attributes alike (may_edit_org_contact):
 
     - everyone: themselves;
-    - an administrator: every contact with an approved link to the organisation, but for the
-      details only those who do not manage their own: no portal login and no link to any other
-      organisation (otherwise an admin could change a stranger's e-mail address, their login
-      name, and take over their login).
-
-    Notification preferences and portal attributes follow the first (opening) rule."""
+    - an administrator: every contact with an approved link to the organisation, but to edit
+      only those who do not manage their own: no portal login and no link to any other
+      organisation. Otherwise an admin could change a stranger's e-mail address (their login
+      name, and take over their login), or a preference that applies to the person's other
+      organisations too."""
     themselves = Q(pk=membership.contact_id)
     if not membership.is_admin:
         return Contact.objects.filter(themselves)
     links = ContactLink.objects.filter(contact=OuterRef("pk"))
     others = Q(Exists(links.filter(relation_id=membership.relation_id, status=ContactLink.PortalStatus.APPROVED)))
-    if to_edit_details:
+    if to_edit:
         others &= Q(user__isnull=True) & ~Q(Exists(links.exclude(relation_id=membership.relation_id)))
     return Contact.objects.filter(themselves | others)
+
+
+def may_edit_org_contact(membership: ContactLink, contact: Contact) -> bool:
+    """May this member change that contact (details, notification preference, attributes)?"""
+    if contact.pk == membership.contact_id:
+        return True
+    return org_contacts_for_portal_user(membership, to_edit=True).filter(pk=contact.pk).exists()
+
+
+def require_may_edit_org_contact(membership: ContactLink, contact: Contact) -> None:
+    """Every portal service that changes a contact starts here; the refusal is a message the page shows."""
+    if not may_edit_org_contact(membership, contact):
+        raise ValidationError(
+            _("%(name)s manages their own details; ask them to change these themselves.") % {"name": contact.full_name},
+            code="manages_own_details",
+        )
 
 
 def get_org_contact_for_portal_user(request, membership: ContactLink, contact_code) -> Contact:
@@ -141,3 +161,27 @@ def require_support_access(membership: ContactLink) -> None:
     """Task pages exist only for members with support access to this organisation."""
     if membership.support_access == ContactLink.SupportAccess.NONE:
         raise Http404
+
+
+def get_invitation_for_portal_user(request, token: str) -> ContactInvitation:
+    """An open invitation for the logged-in person, named by the token of its e-mailed link;
+    404 for a bad or expired token and for an invitation meant for someone else."""
+    code = invitation_code(token)
+    invitation = (
+        ContactInvitation.objects.select_related("relation", "invited_by")
+        .filter(code=code, contact=request.contact, accepted_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+        if code is not None
+        else None
+    )
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def get_claim_for_staff(request, pk: int) -> OrganisationClaim:
+    """An organisation claim for the staff queue (staff.access.staff_required views)."""
+    claim = OrganisationClaim.objects.select_related("link__contact", "link__relation").filter(pk=pk).first()
+    if claim is None:
+        raise Http404
+    return claim

@@ -7,11 +7,16 @@ from phonenumber_field.formfields import PhoneNumberField
 from contacts.models import Contact, ContactLink
 from portal.services import ADDRESS_FIELDS
 from relations.models import Relation
+from staff.validators import reject_control_characters
 from tasks.models import Task
+
+# Every single-line text a portal user types: a line break in a name would end up in a mail
+# header or a one-line display (the form refuses it, instead of a mail failing after commit).
+ONE_LINE = [reject_control_characters]
 
 
 class PortalLoginForm(forms.Form):
-    username = forms.CharField(label=_("E-mail address"), max_length=254)
+    username = forms.CharField(label=_("E-mail address"), max_length=254, validators=ONE_LINE)
     password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
 
 
@@ -24,10 +29,16 @@ class AddressForm(forms.ModelForm):
         model = Relation
         fields = ADDRESS_FIELDS
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if reject_control_characters not in field.validators:
+                field.validators.append(reject_control_characters)
+
 
 class OrganisationContactForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    first_name = forms.CharField(label=_("First name"), max_length=100, required=False, validators=ONE_LINE)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, validators=ONE_LINE)
     email = forms.EmailField(label=_("E-mail address"))
     phone = PhoneNumberField(label=_("Phone"), required=False, region="NL")
 
@@ -38,8 +49,12 @@ class NotificationForm(forms.Form):
 
 
 class MembershipRequestForm(forms.Form):
-    customer_number = forms.CharField(label=_("Customer number"), max_length=20)
-    coc_number = forms.CharField(label=_("KvK number"), max_length=8)
+    customer_number = forms.CharField(label=_("Customer number"), max_length=20, validators=ONE_LINE)
+    coc_number = forms.CharField(label=_("KvK number"), max_length=8, validators=ONE_LINE)
+
+
+class ClaimDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
 
 
 class DecisionForm(forms.Form):
@@ -55,7 +70,7 @@ class MemberAccessForm(forms.Form):
 
 
 class PortalTaskForm(forms.Form):
-    subject = forms.CharField(label=_("Subject"), max_length=200)
+    subject = forms.CharField(label=_("Subject"), max_length=200, validators=ONE_LINE)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10000)
 
 
@@ -64,5 +79,5 @@ class PortalCommentForm(forms.Form):
 
 
 class TaskFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(label=_("Search"), required=False, max_length=100, validators=ONE_LINE)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *Task.Status.choices])

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from contacts.models import Contact, ContactLink
+from portal.models import ContactInvitation, OrganisationClaim
 
 
 def memberships(contact: Contact) -> QuerySet[ContactLink]:
@@ -33,4 +35,37 @@ def pending_requests_of(contact: Contact) -> QuerySet[ContactLink]:
 def organisation_members(relation) -> QuerySet[ContactLink]:
     return relation.contact_links.select_related("contact").order_by(
         "status", "contact__last_name", "contact__first_name"
+    )
+
+
+def open_invitations(relation) -> QuerySet[ContactInvitation]:
+    """Invitations of the organisation nobody has accepted yet, for its administrators' contact
+    list: only what they typed themselves (name, address), never the invited person's data."""
+    return ContactInvitation.objects.filter(relation=relation, accepted_at__isnull=True).order_by(
+        "last_name", "first_name", "pk"
+    )
+
+
+def open_invitations_for(contact: Contact) -> QuerySet[ContactInvitation]:
+    """Invitations waiting for this person to accept, newest first, each with its organisation
+    and who invited them (one statement)."""
+    return (
+        ContactInvitation.objects.filter(contact=contact, accepted_at__isnull=True, expires_at__gt=timezone.now())
+        .select_related("relation", "invited_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def pending_organisation_claims() -> QuerySet[OrganisationClaim]:
+    """Requests to join an organisation without portal administrator, waiting for staff, oldest
+    first, each with its requester and organisation (one statement; `.count()` for the number).
+    A request decided elsewhere in the meantime (its link no longer `requested`) is not listed."""
+    return (
+        OrganisationClaim.objects.filter(
+            status=OrganisationClaim.Status.PENDING,
+            link__status=ContactLink.PortalStatus.REQUESTED,
+            link__relation__is_active=True,
+        )
+        .select_related("link__contact", "link__relation")
+        .order_by("requested_at", "pk")
     )

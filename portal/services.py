@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -19,15 +18,30 @@ from django.utils.translation import gettext_noop
 from audit.models import SecurityEvent
 from audit.services import record_security_event
 from contacts.models import Contact, ContactLink
-from contacts.services.contacts import contact_with_email, create_contact, normalize_email, update_contact
+from contacts.services.attributes import set_attribute_values
+from contacts.services.contacts import (
+    DuplicateContactError,
+    contact_with_email,
+    create_contact,
+    normalize_email,
+    update_contact,
+)
 from contacts.services.links import link_contact, update_link
-from portal.access import org_contacts_for_portal_user
+from portal.access import require_may_edit_org_contact
+from portal.invitations import invite_contact
+from portal.models import OrganisationClaim
+from portal.tasks import send_access_link_task
+from portal.throttles import normalize_customer_number
 from relations.models import Relation
 from relations.services import relation_update
 from staff.mail import send_templated_mail
+from tenants.models import current_contractant
+from tenants.urls_for import contractant_base_url
+
+if TYPE_CHECKING:
+    from config.postgresql.base import DatabaseWrapper as TenantDatabaseWrapper
 
 ADDRESS_FIELDS = ["street", "house_number", "postcode", "city", "country"]
-MEMBERSHIP_ATTEMPTS_PER_HOUR = 5
 
 
 def grant_portal_login(*, contact: Contact, password: str | None = None):
@@ -58,52 +72,58 @@ def grant_portal_login(*, contact: Contact, password: str | None = None):
     return user
 
 
-def send_access_link(*, email: str, base_url: str) -> None:
-    """First access and password reset: an e-mailed one-time link. The caller always shows
-    the same neutral message, whether or not the address belongs to anyone."""
+def request_access_link(*, email: str) -> None:
+    """First access and password reset, as asked on the portal's login page.
+
+    The lookup and the e-mail happen in the worker, after this request has answered: a known
+    and an unknown address then take the same time to answer, and the page shows the same
+    neutral message either way (issue 14, finding 5).
+    """
+    schema_name = cast("TenantDatabaseWrapper", connection).schema_name
+    address = normalize_email(email)
+    transaction.on_commit(lambda: send_access_link_task.delay(schema_name, address), robust=True)
+
+
+def send_access_link(*, email: str) -> bool:
+    """The worker's half of request_access_link: an e-mailed one-time link on the contractant's
+    own domain, if the address belongs to an active, approved portal member. True when sent."""
     contact = Contact.objects.filter(
         username=normalize_email(email),
         status=Contact.Status.ACTIVE,
         links__status=ContactLink.PortalStatus.APPROVED,
     ).first()
     if contact is None:
-        return
+        return False
     user = grant_portal_login(contact=contact)
     if user is None or not user.is_active:
-        return
-    link = base_url + reverse(
+        return False
+    link = portal_url(
         "portal:access_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
+        uidb64=urlsafe_base64_encode(force_bytes(user.pk)),
+        token=default_token_generator.make_token(user),
     )
-    context = {"contact": contact, "link": link}
-    send_templated_mail("portal/email/access", context, contact.email)
+    send_templated_mail("portal/email/access", {"contact": contact, "link": link}, contact.email)
+    return True
 
 
-def _throttle_membership_requests(contact: Contact) -> None:
-    key = f"portal:membership-attempts:{contact.pk}"
-    # With a default of 0 the count is always there.
-    attempts = cast(int, cache.get_or_set(key, 0, 3600))
-    if attempts >= MEMBERSHIP_ATTEMPTS_PER_HOUR:
-        raise ValidationError(_("Too many attempts. Try again in an hour."), code="throttled")
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 3600)
+def portal_url(name: str, **kwargs) -> str:
+    """An absolute portal address on this contractant's own domain, for e-mails."""
+    return contractant_base_url(current_contractant()) + reverse(name, kwargs=kwargs or None)
 
 
 def request_membership(*, contact: Contact, customer_number: str, coc_number: str, actor) -> ContactLink:
     """Seed 001: join an organisation by customer number + KvK number.
 
-    Both must match one relation; otherwise one neutral message. No admin yet: the requester
-    becomes its admin. Otherwise a request goes to every admin (e-mail + portal notice).
-    Every attempt, right or wrong, counts against the per-user limit.
+    Both must match one relation; otherwise one neutral message. A match alone never grants
+    rights: the request goes to the organisation's administrators (e-mail + portal notice)
+    or, when it has none, to the supplier's staff as an organisation claim
+    (selectors.pending_organisation_claims), who may make the requester its administrator.
+    Callers count the attempt first (portal.throttles.count_membership_attempt).
     """
-    _throttle_membership_requests(contact)
     relation = Relation.objects.filter(
-        customer_number__iexact=customer_number.strip(), coc_number=coc_number.strip(), is_active=True
+        customer_number__iexact=normalize_customer_number(customer_number),
+        coc_number=coc_number.strip(),
+        is_active=True,
     ).first()
     if relation is None:
         raise ValidationError(_("We could not find an organisation with this combination."), code="no_match")
@@ -113,31 +133,50 @@ def request_membership(*, contact: Contact, customer_number: str, coc_number: st
             raise ValidationError(_("You are already a member of %(name)s.") % {"name": relation.name})
         if existing.status == ContactLink.PortalStatus.REQUESTED:
             raise ValidationError(_("Your request for %(name)s is still waiting.") % {"name": relation.name})
+    request_fields = {
+        "status": ContactLink.PortalStatus.REQUESTED,
+        "is_admin": False,
+        "support_access": ContactLink.SupportAccess.NONE,
+    }
     with transaction.atomic():
         has_admin = relation.contact_links.filter(is_admin=True, status=ContactLink.PortalStatus.APPROVED).exists()
-        status = ContactLink.PortalStatus.REQUESTED if has_admin else ContactLink.PortalStatus.APPROVED
         if existing is not None:  # a rejected request may be made again
-            link = update_link(
-                link=existing,
-                actor=actor,
-                data={
-                    "status": status,
-                    "is_admin": not has_admin,
-                    "support_access": ContactLink.SupportAccess.NONE if has_admin else ContactLink.SupportAccess.ALL,
-                },
-            )
+            link = update_link(link=existing, actor=actor, data=request_fields)
         else:
-            link = link_contact(
-                contact=contact,
-                relation=relation,
-                actor=actor,
-                status=status,
-                is_admin=not has_admin,
-                support_access=ContactLink.SupportAccess.NONE if has_admin else ContactLink.SupportAccess.ALL,
-            )
+            link = link_contact(contact=contact, relation=relation, actor=actor, **request_fields)
         if has_admin:
             transaction.on_commit(lambda: _mail_admins_about_request(link.pk))
+        else:
+            _open_claim(link=link, actor=actor)
     return link
+
+
+def _open_claim(*, link: ContactLink, actor) -> OrganisationClaim:
+    # A claim left pending by a decision made elsewhere (staff changed the link) is reused.
+    claim, _created = OrganisationClaim.objects.update_or_create(
+        link=link, status=OrganisationClaim.Status.PENDING, defaults={"requested_at": timezone.now()}
+    )
+    record_security_event(
+        kind=SecurityEvent.Kind.CLAIM_REQUESTED,
+        summary=gettext_noop(
+            "%(member)s asked to join %(relation)s, which has no portal administrator: waiting for staff approval."
+        ),
+        summary_params={"member": link.contact.full_name, "relation": link.relation.name},
+        actor=actor,
+        object_label=link.contact.full_name,
+        object_url=reverse("contacts:detail", args=[link.contact_id]),
+    )
+    return claim
+
+
+def _close_claims(*, link: ContactLink, approved: bool, actor) -> None:
+    """A request decided another way (its organisation's admins, an accepted invitation) leaves
+    no claim waiting in the staff queue."""
+    OrganisationClaim.objects.filter(link=link, status=OrganisationClaim.Status.PENDING).update(
+        status=OrganisationClaim.Status.APPROVED if approved else OrganisationClaim.Status.REFUSED,
+        decided_at=timezone.now(),
+        decided_by=actor if getattr(actor, "pk", None) else None,
+    )
 
 
 def _mail_admins_about_request(link_pk: int) -> None:
@@ -148,8 +187,9 @@ def _mail_admins_about_request(link_pk: int) -> None:
         links__status=ContactLink.PortalStatus.APPROVED,
         status=Contact.Status.ACTIVE,
     ).exclude(pk=link.contact_id)
+    members_url = portal_url("portal:members", org=link.relation.code)
     for admin in admins:
-        context = {"admin": admin, "link": link}
+        context = {"admin": admin, "link": link, "members_url": members_url}
         send_templated_mail("portal/email/request", context, admin.email)
 
 
@@ -171,6 +211,7 @@ def decide_membership(
         if approve:
             data["support_access"] = support_access
         link = update_link(link=link, actor=actor, data=data)
+        _close_claims(link=link, approved=approve, actor=actor)
         _record_decision(link=link, approve=approve, decided_by=decided_by, actor=actor)
         transaction.on_commit(lambda: _mail_requester_about_decision(link.pk))
     return link
@@ -198,9 +239,59 @@ def _record_decision(*, link: ContactLink, approve: bool, decided_by: Contact, a
     )
 
 
-def _mail_requester_about_decision(link_pk: int) -> None:
+def decide_organisation_claim(*, claim: OrganisationClaim, approve: bool, actor) -> OrganisationClaim:
+    """The supplier's staff decide a claim: approved, the requester becomes the organisation's
+    administrator with support access to all its tasks; refused, the request is rejected.
+    Either way the requester gets the decision e-mail."""
+    with transaction.atomic():
+        claim = (
+            OrganisationClaim.objects.select_for_update(of=("self",))
+            .select_related("link__contact", "link__relation")
+            .get(pk=claim.pk)
+        )
+        link = claim.link
+        if claim.status != OrganisationClaim.Status.PENDING or link.status != ContactLink.PortalStatus.REQUESTED:
+            raise ValidationError(_("This request has already been decided."))
+        now = timezone.now()
+        claim.status = OrganisationClaim.Status.APPROVED if approve else OrganisationClaim.Status.REFUSED
+        claim.decided_at, claim.decided_by = now, actor
+        claim.save(update_fields=["status", "decided_at", "decided_by"])
+        link.decided_by, link.decided_at = None, now  # decided by staff, not by a member
+        link.save(update_fields=["decided_by", "decided_at"])
+        data: dict[str, str | bool] = (
+            {
+                "status": ContactLink.PortalStatus.APPROVED,
+                "is_admin": True,
+                "support_access": ContactLink.SupportAccess.ALL,
+            }
+            if approve
+            else {"status": ContactLink.PortalStatus.REJECTED}
+        )
+        update_link(link=link, actor=actor, data=data)
+        record_security_event(
+            kind=SecurityEvent.Kind.CLAIM_APPROVED if approve else SecurityEvent.Kind.CLAIM_REFUSED,
+            summary=(
+                gettext_noop("%(member)s is now the portal administrator of %(relation)s (approved by staff).")
+                if approve
+                else gettext_noop("The request of %(member)s to join %(relation)s was refused by staff.")
+            ),
+            summary_params={"member": link.contact.full_name, "relation": link.relation.name},
+            actor=actor,
+            object_label=link.contact.full_name,
+            object_url=reverse("contacts:detail", args=[link.contact_id]),
+        )
+        transaction.on_commit(lambda: _mail_requester_about_decision(link.pk, by_staff=True))
+    return claim
+
+
+def _mail_requester_about_decision(link_pk: int, *, by_staff: bool = False) -> None:
     link = ContactLink.objects.select_related("contact", "relation").get(pk=link_pk)
-    context = {"link": link, "approved": link.status == ContactLink.PortalStatus.APPROVED}
+    context = {
+        "link": link,
+        "approved": link.status == ContactLink.PortalStatus.APPROVED,
+        "by_staff": by_staff,
+        "portal_url": portal_url("portal:home"),
+    }
     send_templated_mail("portal/email/decision", context, link.contact.email)
 
 
@@ -228,31 +319,33 @@ def update_organisation_address(*, membership: ContactLink, data: dict, actor) -
     )
 
 
-def add_organisation_contact(*, membership: ContactLink, data: dict, actor) -> tuple[Contact, bool]:
-    """An admin adds a contact; an existing contact with that e-mail is linked instead."""
+def add_organisation_contact(*, membership: ContactLink, data: dict, actor) -> None:
+    """An admin adds a contact by name and e-mail address.
+
+    A new address becomes a new contact of the organisation. An address that already belongs
+    to a contact (active or not) links no one: that person gets an invitation to accept
+    (portal.invitations), and until then the organisation sees only what its admin typed.
+    Nothing is returned, so the page can only answer the same way whatever the address was.
+    """
     if not membership.is_admin:
         raise ValidationError(_("Only administrators of this organisation can add contacts."))
-    relation = membership.relation
     existing = contact_with_email(data.get("email", ""))
+    if existing is None:
+        try:
+            create_contact(
+                actor=actor, relation=membership.relation, link={"status": ContactLink.PortalStatus.APPROVED}, **data
+            )
+            return
+        except DuplicateContactError as exc:
+            existing = exc.existing  # created by someone else a moment ago
     if existing is not None:
-        if not existing.links.filter(relation=relation).exists():
-            link_contact(contact=existing, relation=relation, actor=actor)
-        return existing, False
-    contact = create_contact(actor=actor, relation=relation, link={"status": ContactLink.PortalStatus.APPROVED}, **data)
-    return contact, True
-
-
-def _manages_own_details(contact: Contact) -> ValidationError:
-    return ValidationError(
-        _("%(name)s manages their own details; ask them to change these themselves.") % {"name": contact.full_name}
-    )
+        invite_contact(membership=membership, contact=existing, data=data, actor=actor)
 
 
 def update_organisation_contact(*, membership: ContactLink, contact: Contact, data: dict, actor) -> Contact:
-    """Name, e-mail address and phone of a contact the member may edit them of (the rule:
-    portal.access.org_contacts_for_portal_user)."""
-    if not org_contacts_for_portal_user(membership, to_edit_details=True).filter(pk=contact.pk).exists():
-        raise _manages_own_details(contact)
+    """Name, e-mail address and phone of a contact the member may edit (the one rule:
+    portal.access.may_edit_org_contact)."""
+    require_may_edit_org_contact(membership, contact)
     allowed = {name: data[name] for name in ["first_name", "last_name", "email", "phone"] if name in data}
     return update_contact(contact=contact, actor=actor, data=allowed)
 
@@ -260,12 +353,12 @@ def update_organisation_contact(*, membership: ContactLink, contact: Contact, da
 def set_notification_preference(
     *, membership: ContactLink, contact: Contact, scope: str, trigger: str, actor
 ) -> Contact:
-    """The preference of a contact the member may open (portal.access.org_contacts_for_portal_user);
-    scope 'all' only for a contact who may see all tasks of this organisation."""
+    """The preference of a contact the member may edit (portal.access.may_edit_org_contact: it
+    applies to every organisation of that person, so only they set it once they manage their
+    own details); scope 'all' only for a contact who may see all tasks of this organisation."""
     if scope not in Contact.NotifyScope.values or trigger not in Contact.NotifyTrigger.values:
         raise ValidationError(_("Choose a valid notification preference."))
-    if not org_contacts_for_portal_user(membership).filter(pk=contact.pk).exists():
-        raise _manages_own_details(contact)
+    require_may_edit_org_contact(membership, contact)
     if scope == Contact.NotifyScope.ALL:
         link = contact.links.filter(relation=membership.relation).first()
         if link is None or link.support_access != ContactLink.SupportAccess.ALL:
@@ -279,3 +372,12 @@ def set_notification_preference(
         contact._history_user = actor
         contact.save(update_fields=["notify_scope", "notify_trigger", "updated_at"])
     return contact
+
+
+def set_organisation_contact_attributes(
+    *, membership: ContactLink, contact: Contact, values: dict[int, object], actor
+) -> None:
+    """Portal attributes of a contact the member may edit (portal.access.may_edit_org_contact);
+    only attributes visible and editable in the portal (contacts.services.attributes)."""
+    require_may_edit_org_contact(membership, contact)
+    set_attribute_values(contact=contact, values=values, actor=actor, via_portal=True)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("switch/", views.switch_organisation, name="switch"),
     path("organisations/add/", views.add_organisation, name="add_organisation"),
     path("requests/", views.my_requests, name="requests"),
+    path("invitations/<token>/", views.invitation, name="invitation"),
     path("o/<org>/", views.organisation, name="organisation"),
     path("o/<org>/contacts/", views.contacts, name="contacts"),
     path("o/<org>/contacts/new/", views.contact_add, name="contact_add"),

@@ -7,22 +7,24 @@ from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import record_login_failed
-from contacts.models import AttributeDefinition, ContactLink
-from contacts.services.attributes import set_attribute_values
+from contacts.models import AttributeDefinition
 from contacts.services.contacts import DuplicateContactError
-from portal import services
+from portal import services, throttles
 from portal.access import (
     approved_memberships,
+    get_invitation_for_portal_user,
     get_member_link_for_portal_user,
     get_membership_for_portal_user,
     get_org_contact_for_portal_user,
     get_task_for_portal_user,
+    may_edit_org_contact,
     org_contacts_for_portal_user,
     portal_contact,
     portal_required,
@@ -43,7 +45,9 @@ from portal.forms import (
     PortalTaskForm,
     TaskFilterForm,
 )
-from portal.selectors import organisation_members, pending_requests_of
+from portal.invitations import accept_invitation, invitation_token
+from portal.selectors import open_invitations, open_invitations_for, organisation_members, pending_requests_of
+from portal.throttles import count_membership_attempt
 from staff.ui import error_text, paginate, query_without_page, safe_next_url
 from tasks.services import task_add_comment, task_create
 
@@ -88,7 +92,8 @@ def access_request(request):
     """First access or a forgotten password: an e-mailed one-time link."""
     form = AccessRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.send_access_link(email=form.cleaned_data["email"], base_url=request.build_absolute_uri("/")[:-1])
+        if throttles.access_link_allowed(request, email=form.cleaned_data["email"]):
+            services.request_access_link(email=form.cleaned_data["email"])
         messages.success(
             request,
             _("If this address belongs to a portal user, we have sent a link to set a password. It works once."),
@@ -152,7 +157,8 @@ def organisation(request, org):
 def contacts(request, org):
     membership = get_membership_for_portal_user(request, org)
     people = org_contacts_for_portal_user(membership).order_by("last_name", "first_name")
-    return _render(request, "portal/contacts.html", {"people": people}, membership)
+    invited = open_invitations(membership.relation) if membership.is_admin else []
+    return _render(request, "portal/contacts.html", {"people": people, "invited": invited}, membership)
 
 
 @portal_required
@@ -163,22 +169,22 @@ def contact_add(request, org):
     if request.method == "POST" and form.is_valid():
         data = {**form.cleaned_data, "phone": form.cleaned_data["phone"] or ""}
         try:
-            contact, created = services.add_organisation_contact(membership=membership, data=data, actor=request.user)
-        except DuplicateContactError as exc:
-            form.add_error("email", exc.messages[0])
+            services.add_organisation_contact(membership=membership, data=data, actor=request.user)
         except ValidationError as exc:
             form.add_error(None, error_text(exc))
         else:
-            if created:
-                messages.success(request, _("%(name)s is added.") % {"name": contact.full_name})
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s already had this e-mail address and is now linked to your organisation.")
-                    % {"name": contact.full_name},
+            # One answer, whoever the address belongs to: a new contact, a known person (who is
+            # invited), someone out of service. The list then shows what the admin typed.
+            messages.success(
+                request,
+                _(
+                    "%(email)s is added. If this address is already known to us, its owner first gets "
+                    "an e-mail to accept, and is listed as invited until then."
                 )
-            return redirect("portal:contact", org=org, contact=contact.code)
-    return _render(request, "portal/contact_add.html", {"form": form}, membership)
+                % {"email": data["email"].strip()},
+            )
+            return redirect("portal:contacts", org=org)
+    return _render(request, "portal/contact_add.html", {"form": form}, membership, status=400 if form.errors else 200)
 
 
 def _attribute_rows(contact):
@@ -193,8 +199,9 @@ def _attribute_rows(contact):
 def contact_detail(request, org, contact):
     membership = get_membership_for_portal_user(request, org)
     person = get_org_contact_for_portal_user(request, membership, contact)
+    section = request.POST.get("section") if request.method == "POST" else None
     details = OrganisationContactForm(
-        request.POST if request.POST.get("section") == "details" else None,
+        request.POST if section == "details" else None,
         initial={
             "first_name": person.first_name,
             "last_name": person.last_name,
@@ -203,12 +210,11 @@ def contact_detail(request, org, contact):
         },
     )
     notify = NotificationForm(
-        request.POST if request.POST.get("section") == "notify" else None,
+        request.POST if section == "notify" else None,
         initial={"notify_scope": person.notify_scope, "notify_trigger": person.notify_trigger},
     )
     attribute_error = None
     if request.method == "POST":
-        section = request.POST.get("section")
         try:
             if section == "details" and details.is_valid():
                 data = {**details.cleaned_data, "phone": details.cleaned_data["phone"] or ""}
@@ -230,13 +236,17 @@ def contact_detail(request, org, contact):
                 # The service refuses hidden and read-only attributes, whatever the form showed.
                 if not all(key.isdecimal() and key.isascii() for key in posted):
                     raise ValidationError(_("Unknown attribute."))
-                set_attribute_values(
-                    contact=person, values={int(k): v for k, v in posted.items()}, actor=request.user, via_portal=True
+                services.set_organisation_contact_attributes(
+                    membership=membership,
+                    contact=person,
+                    values={int(k): v for k, v in posted.items()},
+                    actor=request.user,
                 )
             else:
                 raise ValidationError(_("Check the fields marked below."))
-        except DuplicateContactError as exc:
-            details.add_error("email", exc.messages[0])
+        except DuplicateContactError:
+            # Whose address it is stays unsaid: the portal never names another person.
+            details.add_error("email", _("This e-mail address cannot be used. Choose another one."))
         except ValidationError as exc:
             if section == "attributes":
                 attribute_error = error_text(exc)
@@ -253,6 +263,7 @@ def contact_detail(request, org, contact):
         "portal/contact_detail.html",
         {
             "person": person,
+            "editable": may_edit_org_contact(membership, person),
             "details": details,
             "notify": notify,
             "attributes": _attribute_rows(person),
@@ -268,6 +279,9 @@ def add_organisation(request):
     form = MembershipRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            count_membership_attempt(
+                request, contact=request.contact, customer_number=form.cleaned_data["customer_number"]
+            )
             link = services.request_membership(
                 contact=request.contact,
                 customer_number=form.cleaned_data["customer_number"],
@@ -277,14 +291,11 @@ def add_organisation(request):
         except ValidationError as exc:
             form.add_error(None, error_text(exc))
         else:
-            if link.status == ContactLink.PortalStatus.APPROVED:
-                messages.success(
-                    request, _("You are now the administrator of %(name)s.") % {"name": link.relation.name}
-                )
-                return redirect("portal:organisation", org=link.relation.code)
+            # The same words whether its administrators or the supplier's staff decide.
             messages.success(
                 request,
-                _("Your request to join %(name)s was sent to its administrators.") % {"name": link.relation.name},
+                _("Your request to join %(name)s is sent. You get an e-mail once it is decided.")
+                % {"name": link.relation.name},
             )
             return redirect("portal:requests")
     return render(
@@ -296,11 +307,45 @@ def add_organisation(request):
 
 
 @portal_required
+def invitation(request, token):
+    """The e-mailed invitation link: the invited person, logged in as themselves, accepts."""
+    try:
+        invitation = get_invitation_for_portal_user(request, token)
+    except Http404:
+        return render(
+            request, "portal/invitation_invalid.html", {"memberships": approved_memberships(request)}, status=404
+        )
+    if request.method == "POST":
+        try:
+            accept_invitation(invitation=invitation, contact=request.contact, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+            return redirect("portal:home")
+        messages.success(request, _("You are now a contact of %(name)s.") % {"name": invitation.relation.name})
+        return redirect("portal:organisation", org=invitation.relation.code)
+    return render(
+        request,
+        "portal/invitation.html",
+        {"invitation": invitation, "memberships": approved_memberships(request), "membership": None},
+    )
+
+
+@portal_required
 def my_requests(request):
+    """The user's membership requests, and the invitations waiting for them (the same page the
+    e-mailed link opens, for whoever lost the e-mail)."""
+    invitations = [
+        {"invitation": invitation, "url": reverse("portal:invitation", kwargs={"token": invitation_token(invitation)})}
+        for invitation in open_invitations_for(request.contact)
+    ]
     return render(
         request,
         "portal/requests.html",
-        {"requests": pending_requests_of(request.contact), "memberships": approved_memberships(request)},
+        {
+            "requests": pending_requests_of(request.contact),
+            "invitations": invitations,
+            "memberships": approved_memberships(request),
+        },
     )
 
 

@@ -23,11 +23,14 @@ if TYPE_CHECKING:
 PARALLEL_REQUESTS = 8
 CHUNK = 200
 MAX_ATTEMPTS = 6
+# "Already done" answers, known by status *and* reason: a 404 from a wrong URL or a proxy, or a
+# 409 for a duplicate e-mail address, is a failure, never taken for done.
+ALREADY_EXISTS, NOT_FOUND = "already_exists", "not_found"
 ALREADY_DONE = {
-    (409, "add_membership"),
-    (404, "remove_membership"),
-    (404, "delete_user"),
-    (404, "delete_client"),
+    (409, ALREADY_EXISTS, "add_membership"),
+    (404, NOT_FOUND, "remove_membership"),
+    (404, NOT_FOUND, "delete_user"),
+    (404, NOT_FOUND, "delete_client"),
 }
 BASE_DELAY = 0.2
 MAX_DELAY = 5.0
@@ -78,10 +81,10 @@ def _push(client: ClientOnlineClient, operation: Operation, run_id: int) -> None
     try:
         client.push(operation, operation.idempotency_key(run_id))
     except PermanentError as exc:
-        if exc.status == 409 and operation.kind in {"create_client", "create_user"}:
+        if (exc.status, exc.code) == (409, ALREADY_EXISTS) and operation.kind in {"create_client", "create_user"}:
             update = Operation(operation.kind.replace("create", "update"), operation.key, operation.data)
             client.push(update, update.idempotency_key(run_id))
-        elif (exc.status, operation.kind) not in ALREADY_DONE:
+        elif (exc.status, exc.code, operation.kind) not in ALREADY_DONE:
             raise
 
 
@@ -99,9 +102,10 @@ def _push_with_retries(client: ClientOnlineClient, operation: Operation, run_id:
 
 
 def run_sync(*, client: ClientOnlineClient | None = None, sleep=time.sleep, heartbeat=None) -> SyncRun:
-    """One run for the current contractant. A refused (4xx) operation is recorded and the
-    operations that do not depend on it go on; a transient failure that outlasts the retries
-    ends the run (the next run resumes from what was acknowledged)."""
+    """One run for the current contractant. A refused (4xx) operation, or one answered in a way
+    the client does not expect, is recorded and the operations that do not depend on it go on;
+    a transient failure that outlasts the retries ends the run (the next run resumes from what
+    was acknowledged). Only expected answers are acknowledged."""
     started_outbox = SyncOutbox.objects.filter(contractant=current_contractant()).order_by("-id").first()
     open_failures = {
         (failure.kind, tuple(failure.key)) for failure in SyncFailure.objects.filter(resolved_at__isnull=True)
@@ -154,6 +158,12 @@ def run_sync(*, client: ClientOnlineClient | None = None, sleep=time.sleep, hear
     except TransientError as exc:
         run.status = SyncRun.Status.INTERRUPTED
         run.error = str(exc)
+    except Exception as exc:
+        # A bug or an answer nothing above expected: the run must not stay "running" on the
+        # Sync status page. The outbox row stays, so the relay queues the work again.
+        run.status = SyncRun.Status.INTERRUPTED
+        run.error = f"Unexpected error: {type(exc).__name__}: {exc}"
+        raise
     else:
         run.status = SyncRun.Status.PARTIAL if (run.failed or run.skipped) else SyncRun.Status.DONE
         if started_outbox is not None:
@@ -172,7 +182,16 @@ def reconcile(*, client: ClientOnlineClient | None = None, heartbeat=None) -> Sy
     own_client = client is None
     client = client or ClientOnlineClient()
     try:
-        snapshot = client.fetch_state()
+        try:
+            snapshot = client.fetch_state()
+        except (TransientError, PermanentError) as exc:
+            # Keep what was acknowledged rather than replace it by an answer we cannot read; the
+            # Sync status page shows the run, and the next reconciliation tries again.
+            return SyncRun.objects.create(
+                status=SyncRun.Status.INTERRUPTED,
+                error=f"Reconciliation: {exc}",
+                finished_at=timezone.now(),
+            )
         prefix = f"{cast('TenantDatabaseWrapper', connection).schema_name}."
         with transaction.atomic():
             RemoteClient.objects.all().delete()

@@ -27,9 +27,13 @@ def _queue_sync() -> None:
 def status(request):
     desired, remote = desired_state(), remote_state()
     pending = plan(remote, desired)
+    runs = list(SyncRun.objects.all()[:10])
     context = {
-        "runs": SyncRun.objects.all()[:10],
+        "runs": runs,
         "running": SyncRun.objects.filter(status=SyncRun.Status.RUNNING).first(),
+        # The latest run broke off (Client Online unreachable, 5xx, an answer it could not read):
+        # said at the top, not only in the table of runs.
+        "interrupted": runs[0] if runs and runs[0].status == SyncRun.Status.INTERRUPTED else None,
         "failures": SyncFailure.objects.filter(resolved_at__isnull=True)[:50],
         "pending": pending[:50],
         "pending_count": len(pending),

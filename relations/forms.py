@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from relations.models import Relation
+from staff.ui import parse_id
+from staff.validators import reject_control_characters
 
 
 class RelationForm(forms.ModelForm):
@@ -23,12 +25,28 @@ class RelationForm(forms.ModelForm):
             "sync_client_online",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # The version this form was drawn at: the service refuses a save over a newer one.
+            self.fields["version"] = forms.CharField(
+                widget=forms.HiddenInput, required=False, initial=self.instance.version
+            )
+
+    def clean_version(self) -> int:
+        # Anything but a number counts as drawn at no known version: the save is checked as stale.
+        return parse_id(self.cleaned_data.get("version")) or 0
+
 
 class PersonRelationForm(RelationForm):
     """A new klant-persoon: the relation plus the contact who is that person."""
 
-    person_first_name = forms.CharField(label=_("First name of the person"), max_length=100, required=False)
-    person_last_name = forms.CharField(label=_("Last name of the person"), max_length=100, required=False)
+    person_first_name = forms.CharField(
+        label=_("First name of the person"), max_length=100, required=False, validators=[reject_control_characters]
+    )
+    person_last_name = forms.CharField(
+        label=_("Last name of the person"), max_length=100, required=False, validators=[reject_control_characters]
+    )
     person_email = forms.EmailField(
         label=_("E-mail address of the person"),
         required=False,

@@ -12,6 +12,8 @@ from simple_history.models import HistoricalRecords
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.nl import postcode as nl_postcode
 
+from staff.validators import reject_control_characters
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
@@ -29,20 +31,31 @@ class Relation(models.Model):
     customer_number = models.CharField(
         _("customer number"),
         max_length=20,
-        validators=[RegexValidator(r"^[A-Za-z0-9-]+$", _("Use letters, digits and hyphens only."))],
+        validators=[
+            RegexValidator(r"^[A-Za-z0-9-]+$", _("Use letters, digits and hyphens only.")),
+            reject_control_characters,
+        ],
     )
     coc_number = models.CharField(
         _("KvK number"),
         max_length=8,
         blank=True,
-        validators=[RegexValidator(r"^\d{8}$", _("A KvK number has exactly 8 digits."))],
+        validators=[RegexValidator(r"^\d{8}$", _("A KvK number has exactly 8 digits.")), reject_control_characters],
     )
-    name = models.CharField(_("name"), max_length=200)
-    street = models.CharField(_("street"), max_length=200, blank=True)
-    house_number = models.CharField(_("house number"), max_length=20, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=12, blank=True)
-    city = models.CharField(_("city"), max_length=100, blank=True)
-    country = models.CharField(_("country"), max_length=2, default="NL", help_text=_("ISO code, e.g. NL or BE."))
+    name = models.CharField(_("name"), max_length=200, validators=[reject_control_characters])
+    street = models.CharField(_("street"), max_length=200, blank=True, validators=[reject_control_characters])
+    house_number = models.CharField(
+        _("house number"), max_length=20, blank=True, validators=[reject_control_characters]
+    )
+    postcode = models.CharField(_("postcode"), max_length=12, blank=True, validators=[reject_control_characters])
+    city = models.CharField(_("city"), max_length=100, blank=True, validators=[reject_control_characters])
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        default="NL",
+        help_text=_("ISO code, e.g. NL or BE."),
+        validators=[reject_control_characters],
+    )
     is_active = models.BooleanField(_("active"), default=True)
     sync_client_online = models.BooleanField(_("sync with Client Online"), default=False)
     # For a person-relation (klant-persoon): the contact who *is* this person, so private and
@@ -57,8 +70,10 @@ class Relation(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Raised by every saved edit (audit.updates); an edit form loaded at an older one is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
     # Set before save() or delete(); django-simple-history records them on the history row (user, reason).
     _history_user: AbstractBaseUser | None
     _change_reason: str

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from audit.updates import model_update
+from audit.updates import lock_for_update, model_update
 from contacts.models import Contact, ContactLink
 from contacts.services.contacts import contact_with_email, create_contact
 from contacts.services.links import link_contact
@@ -39,8 +39,11 @@ def relation_create(*, actor, **data) -> Relation:
     return relation
 
 
-def relation_update(*, relation: Relation, actor, data: dict) -> Relation:
+def relation_update(*, relation: Relation, actor, data: dict, version: int | None = None) -> Relation:
+    """Change a relation. `version` is the one the edit form was loaded at: a save that would
+    overwrite a change made since is refused (audit.updates.StaleVersionError)."""
     with transaction.atomic():
+        lock_for_update(relation, version=version, fields=RELATION_FIELDS, data=data)
         changed = model_update(instance=relation, fields=RELATION_FIELDS, data=data, actor=actor)
         if not changed:
             return relation

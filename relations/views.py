@@ -10,8 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.updates import StaleVersionError
 from contacts.access import get_contact_for_staff
 from contacts.selectors import relation_contact_links
+from contacts.services.contacts import DuplicateContactError
 from contacts.services.links import link_contact
 from contacts.views import contact_form_page, duplicates_fragment
 from relations import services
@@ -48,6 +50,9 @@ def relation_create(request):
                 relation = services.create_person_relation(actor=request.user, relation_data=data, contact_data=person)
             else:
                 relation = services.relation_create(actor=request.user, **data)
+        except DuplicateContactError as exc:
+            # The person's address is taken by a login (an existing contact is linked instead).
+            form.add_error("person_email", exc.messages[0])
         except ValidationError as exc:
             form.add_error(None, error_text(exc))
         else:
@@ -60,11 +65,23 @@ def relation_create(request):
 def relation_edit(request, pk: int):
     relation = get_relation_for_staff(request, pk)
     form = RelationForm(request.POST or None, instance=Relation.objects.get(pk=relation.pk))
+    status = 200
     if request.method == "POST" and form.is_valid():
-        services.relation_update(relation=relation, actor=request.user, data=form.cleaned_data)
-        messages.success(request, _("Changes to %(name)s saved.") % {"name": relation.name})
-        return redirect("relations:detail", pk=relation.pk)
-    return render(request, "relations/form.html", {"form": form, "relation": relation})
+        data = form.cleaned_data
+        try:
+            services.relation_update(relation=relation, actor=request.user, data=data, version=data["version"])
+        except StaleVersionError as exc:
+            # Shown again with what the user typed and what is saved now; saved again, it keeps theirs.
+            form.add_error(None, exc)
+            form.data = form.data.copy()
+            form.data["version"] = str(exc.version)
+            status = 409
+        except ValidationError as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            messages.success(request, _("Changes to %(name)s saved.") % {"name": relation.name})
+            return redirect("relations:detail", pk=relation.pk)
+    return render(request, "relations/form.html", {"form": form, "relation": relation}, status=status)
 
 
 def _tab(request, relation, tab: str, template: str, context: dict):

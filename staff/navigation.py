@@ -25,6 +25,7 @@ STAFF_NAVIGATION = [
     NavItem(_("Tasks"), "tasks:list"),
     NavItem(_("Support tasks"), "tasks:support"),
     NavItem(_("Sync status"), "portal_sync:status"),
+    NavItem(_("Portal requests"), "portal_staff:claims"),
     NavItem(_("Security log"), "staff:security_log", admin_only=True),
 ]
 

@@ -3,12 +3,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from staff.ui import search_text
+from staff.validators import reject_control_characters
 from subscriptions.models import Subscription
+from subscriptions.selectors import bindable_contractants, contractant_choices
 from tenants.models import Contractant, database_choices
-
-
-def contractants_in(database: str):
-    return Contractant.objects.filter(database=database, is_active=True).order_by("name")
 
 
 class SubscriptionForm(forms.ModelForm):
@@ -22,14 +21,33 @@ class SubscriptionForm(forms.ModelForm):
 
 
 class TechnicalSetupForm(forms.Form):
-    """Database + Contractant, as in the seed; the contractant list follows the database."""
+    """Database + Contractant, as in the seed. The contractant is picked from a search, never
+    from a list of the whole platform; only a supplier environment gets this form at all."""
 
     database = forms.ChoiceField(label=_("Database"), choices=database_choices)
+    search = forms.CharField(
+        label=_("Find a contractant"),
+        required=False,
+        max_length=100,
+        validators=[reject_control_characters],
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        help_text=_("Name, schema or host of a customer contractant."),
+    )
     contractant = forms.ModelChoiceField(
         label=_("Contractant"), queryset=Contractant.objects.none(), empty_label=_("Choose a contractant")
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, query=None, **kwargs):
+        """`query`: the tab's GET parameters, which carry a search made without JavaScript."""
         super().__init__(*args, **kwargs)
-        database = self.data.get(self.add_prefix("database")) or self.initial.get("database") or "default"
-        self.fields["contractant"].queryset = contractants_in(database)
+        source = self.data if self.is_bound else (query or {})
+        database = source.get(self.add_prefix("database")) or "default"
+        if database not in dict(database_choices()):
+            database = "default"
+        if self.is_bound:
+            # Posted: any bindable contractant of the database is valid (looked up by key).
+            self.fields["contractant"].queryset = bindable_contractants(database=database)
+        else:
+            self.initial.update({"database": database, "search": search_text(source.get(self.add_prefix("search")))})
+            # Drawn by the template (subscriptions/_contractant_options.html), as the htmx search does.
+            self.choices_shown = contractant_choices(database=database, search=self.initial["search"])

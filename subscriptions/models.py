@@ -7,13 +7,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from staff.validators import reject_control_characters
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 
 class Subscription(models.Model):
     relation = models.ForeignKey("relations.Relation", on_delete=models.PROTECT, related_name="subscriptions")
-    product = models.CharField(_("product"), max_length=200)
+    product = models.CharField(_("product"), max_length=200, validators=[reject_control_characters])
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)

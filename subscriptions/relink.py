@@ -18,7 +18,7 @@ from subscriptions.models import RelinkRecord, Subscription, TechnicalSetup
 from subscriptions.services import create_binding, delete_binding
 from tasks.models import Task
 from tasks.services import move_tasks
-from tenants.models import Contractant, ContractantBinding
+from tenants.models import Contractant, ContractantBinding, current_contractant
 
 
 @dataclass
@@ -48,6 +48,8 @@ def relink_plan(
     *, from_relation: Relation, to_relation: Relation, lock: bool = False, task_ids: list[int] | None = None
 ) -> RelinkPlan:
     """Check a relink and describe it; raise ValidationError with the reason it cannot be done."""
+    if not current_contractant().is_supplier:
+        raise ValidationError(_("Only a supplier environment can bind contractants to its relations."))
     if from_relation.pk == to_relation.pk:
         raise ValidationError(_("Choose another relation: a relation cannot be relinked to itself."))
     setups = TechnicalSetup.objects.select_related("subscription", "contractant").filter(

@@ -5,6 +5,36 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from subscriptions.models import RelinkRecord
+from tenants.models import Contractant, current_contractant
+
+# A picker, not a list of the platform: at most this many matches are offered at a time.
+CONTRACTANT_CHOICES_SHOWN = 20
+
+
+def bindable_contractants(*, database: str) -> QuerySet[Contractant]:
+    """The contractants this environment may bind in `database`: active customers, not itself.
+
+    Empty unless this environment is a supplier; the service checks the same rules again
+    (subscriptions.services.binding_refusal), so the picker only saves a refused round trip.
+    """
+    current = current_contractant()
+    if not current.is_supplier:
+        return Contractant.objects.none()
+    return (
+        Contractant.objects.filter(database=database, is_active=True, role=Contractant.Role.CUSTOMER)
+        .exclude(pk=current.pk)
+        .order_by("name", "pk")
+    )
+
+
+def contractant_choices(*, database: str, search: str = "") -> list[Contractant]:
+    """The first matches of a search by name, schema or host, for the technical setup's picker."""
+    contractants = bindable_contractants(database=database)
+    if search:
+        contractants = contractants.filter(
+            Q(name__icontains=search) | Q(schema_name__icontains=search) | Q(domains__domain__icontains=search)
+        ).distinct()
+    return list(contractants[:CONTRACTANT_CHOICES_SHOWN])
 
 
 def relink_records(relation) -> QuerySet[RelinkRecord]:

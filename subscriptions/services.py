@@ -7,7 +7,10 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from audit.models import SecurityEvent
+from audit.services import record_security_event
 from audit.updates import changed_fields, model_update
 from relations.models import Relation
 from subscriptions.models import Subscription, TechnicalSetup
@@ -46,16 +49,23 @@ def subscription_update(*, subscription: Subscription, actor, data: dict) -> Sub
 def binding_refusal(*, subscription: Subscription, contractant: Contractant, database: str) -> str | None:
     """Why this binding cannot be made, as a message for the user; None when it can."""
     current = current_contractant()
+    # Roles first: a customer environment never learns more about the platform than "no".
+    if not current.is_supplier:
+        return _("Only a supplier environment can bind contractants to its relations.")
+    if contractant.pk == current.pk:
+        return _("%(contractant)s is this environment itself and cannot be bound to a relation.") % {
+            "contractant": contractant.name
+        }
+    if contractant.is_supplier:
+        return _("%(contractant)s is a supplier environment; only customer contractants can be bound.") % {
+            "contractant": contractant.name
+        }
     if not subscription.is_active:
         return _("The subscription '%(product)s' is not active; only an active subscription can be bound.") % {
             "product": subscription.product
         }
     if TechnicalSetup.objects.filter(subscription=subscription).exists():
         return _("The subscription '%(product)s' already has a technical setup.") % {"product": subscription.product}
-    if contractant.pk == getattr(current, "pk", None):
-        return _("%(contractant)s is this environment itself and cannot be bound to a relation.") % {
-            "contractant": contractant.name
-        }
     if contractant.database != database:
         return _("%(contractant)s lives in database '%(actual)s', not in '%(chosen)s'.") % {
             "contractant": contractant.name,
@@ -64,7 +74,7 @@ def binding_refusal(*, subscription: Subscription, contractant: Contractant, dat
         }
     holder = ContractantBinding.objects.filter(bound_contractant=contractant).select_related("holder").first()
     if holder is not None:
-        if holder.holder_id == getattr(current, "pk", None):
+        if holder.holder_id == current.pk:
             return _(
                 "%(contractant)s is already bound to the relation %(relation)s. A contractant can be bound "
                 "by one relation at a time; use 'Relink' on that relation to move it."
@@ -119,10 +129,21 @@ def bind_technical_setup(
             return create_binding(subscription=subscription, contractant=contractant, database=database, actor=actor)
     except IntegrityError:
         # Lost a race against another binding of the same contractant: the database said no.
-        raise ValidationError(
-            binding_refusal(subscription=subscription, contractant=contractant, database=database)
-            or _("%(contractant)s was bound by someone else a moment ago.") % {"contractant": contractant.name}
-        ) from None
+        refusal = binding_refusal(subscription=subscription, contractant=contractant, database=database) or _(
+            "%(contractant)s was bound by someone else a moment ago."
+        ) % {"contractant": contractant.name}
+    except ValidationError as exc:
+        refusal = " ".join(exc.messages)
+    # After the rolled-back attempt, so the entry stays: refusals are what an administrator
+    # reviewing the log wants to see (a customer environment probing for others, a race).
+    record_security_event(
+        kind=SecurityEvent.Kind.BINDING_REFUSED,
+        summary=gettext_noop("Binding of %(contractant)s to %(relation)s refused: %(reason)s"),
+        summary_params={"contractant": contractant.name, "relation": subscription.relation.name, "reason": refusal},
+        actor=actor,
+        object_label=subscription.relation.name,
+    )
+    raise ValidationError(refusal)
 
 
 def unbind_technical_setup(*, subscription: Subscription, actor) -> None:

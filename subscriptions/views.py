@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -13,10 +15,12 @@ from django.views.decorators.http import require_POST
 from relations.access import get_relation_for_staff
 from relations.selectors import relation_search
 from staff.access import staff_required
-from staff.ui import error_text, parse_id
+from staff.ui import error_text, parse_id, search_text
 from subscriptions import relink, services
 from subscriptions.access import get_relink_record_for_staff, get_subscription_for_staff
-from subscriptions.forms import SubscriptionForm, TechnicalSetupForm, contractants_in
+from subscriptions.forms import SubscriptionForm, TechnicalSetupForm
+from subscriptions.selectors import contractant_choices
+from tenants.models import current_contractant
 
 
 @staff_required
@@ -53,7 +57,18 @@ def subscription_edit(request, pk: int):
 @require_POST
 def setup_bind(request, pk: int):
     subscription = get_subscription_for_staff(request, pk)
-    form = TechnicalSetupForm(request.POST, prefix=f"setup-{subscription.pk}")
+    prefix = f"setup-{subscription.pk}"
+    if request.POST.get("action") == "search":
+        # The search button without JavaScript: show the tab with the matches of what was typed.
+        query = urlencode(
+            {
+                f"{prefix}-database": request.POST.get(f"{prefix}-database", ""),
+                f"{prefix}-search": search_text(request.POST.get(f"{prefix}-search")),
+            }
+        )
+        tab = reverse("subscriptions:relation_tab", args=[subscription.relation_id])
+        return redirect(f"{tab}?{query}#subscription-{subscription.pk}")
+    form = TechnicalSetupForm(request.POST, prefix=prefix)
     if not form.is_valid():
         messages.error(request, _("Choose a database and a contractant of that database."))
     else:
@@ -90,9 +105,16 @@ def setup_unbind(request, pk: int):
 
 @staff_required
 def contractant_options(request):
-    """htmx: the contractant choices of the chosen database."""
+    """htmx: the contractant choices matching the chosen database and search (suppliers only)."""
+    if not current_contractant().is_supplier:
+        raise Http404
     database = next((value for key, value in request.GET.items() if key.endswith("database")), "default")
-    return render(request, "subscriptions/_contractant_options.html", {"contractants": contractants_in(database)})
+    search = search_text(next((value for key, value in request.GET.items() if key.endswith("search")), ""))
+    return render(
+        request,
+        "subscriptions/_contractant_options.html",
+        {"contractants": contractant_choices(database=database, search=search)},
+    )
 
 
 @staff_required
@@ -102,14 +124,21 @@ def relation_subscriptions(request, pk: int):
     subscriptions = list(
         relation.subscriptions.select_related("technical_setup__contractant").order_by("-is_active", "-start_date")
     )
+    may_bind = current_contractant().is_supplier
     for subscription in subscriptions:
-        if subscription.is_active and not hasattr(subscription, "technical_setup"):
-            subscription.setup_form = TechnicalSetupForm(prefix=f"setup-{subscription.pk}")
+        if may_bind and subscription.is_active and not hasattr(subscription, "technical_setup"):
+            subscription.setup_form = TechnicalSetupForm(prefix=f"setup-{subscription.pk}", query=request.GET)
     bound = next((s for s in subscriptions if hasattr(s, "technical_setup")), None)
     return render(
         request,
         "subscriptions/relation_tab.html",
-        {"relation": relation, "tab": "subscriptions", "subscriptions": subscriptions, "bound_subscription": bound},
+        {
+            "relation": relation,
+            "tab": "subscriptions",
+            "subscriptions": subscriptions,
+            "bound_subscription": bound,
+            "may_bind": may_bind,
+        },
     )
 
 

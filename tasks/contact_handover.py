@@ -4,6 +4,9 @@ Both are set-based UPDATEs of the reporter that still write a history row per ta
 audit.bulk_history), inside the transaction of the merge or the out-of-service: a payroll
 administrator reports thousands of tasks over the years (bench/scale.py's contractant has 1M),
 and a save() per task would make one out-of-service thousands of statements.
+
+The reporter is on the task's edit form, so both raise the task's version: a form opened
+before the handover cannot put the old reporter back unnoticed (audit.updates).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ def merge_reported_tasks(*, survivor, duplicate, actor) -> int:
     return len(
         execute_with_history(
             Task,
-            dml=f'UPDATE "{Task._meta.db_table}" SET reporter_id = %s WHERE reporter_id = %s',
+            dml=(f'UPDATE "{Task._meta.db_table}" SET reporter_id = %s, version = version + 1 WHERE reporter_id = %s'),
             params=[survivor.pk, duplicate.pk],
             history_type="~",
             user_id=getattr(actor, "pk", None),
@@ -37,7 +40,10 @@ def hand_over_open_tasks(*, contact, actor) -> int:
     return len(
         execute_with_history(
             Task,
-            dml=(f'UPDATE "{table}" SET reporter_id = %s, updated_at = now() WHERE reporter_id = %s AND status <> %s'),
+            dml=(
+                f'UPDATE "{table}" SET reporter_id = %s, updated_at = now(), version = version + 1 '
+                f"WHERE reporter_id = %s AND status <> %s"
+            ),
             params=[contact.successor_id, contact.pk, Task.Status.CLOSED],
             history_type="~",
             user_id=getattr(actor, "pk", None),

@@ -51,6 +51,15 @@ class TaskForm(forms.ModelForm):
         self.fields["reporter"].queryset = Contact.objects.filter(status=Contact.Status.ACTIVE).order_by(
             "last_name", "first_name"
         )
+        if self.instance.pk:
+            # The version this form was drawn at: the service refuses a save over a newer one.
+            self.fields["version"] = forms.CharField(
+                widget=forms.HiddenInput, required=False, initial=self.instance.version
+            )
+
+    def clean_version(self) -> int:
+        # Anything but a number counts as drawn at no known version: the save is checked as stale.
+        return parse_id(self.cleaned_data.get("version")) or 0
 
 
 class StatusForm(forms.Form):

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from staff.validators import reject_control_characters
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
@@ -30,7 +32,7 @@ class Task(models.Model):
     OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING)
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    subject = models.CharField(_("subject"), max_length=200)
+    subject = models.CharField(_("subject"), max_length=200, validators=[reject_control_characters])
     description = models.TextField(_("description"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
@@ -53,8 +55,11 @@ class Task(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Raised by every saved edit of what the edit form shows (subject, description, priority,
+    # assignee, reporter): an edit form loaded at an older one is refused (audit.updates).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
     # Set before save() or delete(); django-simple-history records it as the history row's user.
     _history_user: AbstractBaseUser | None
 

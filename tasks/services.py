@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.bulk_history import execute_with_history
-from audit.updates import model_update
+from audit.updates import lock_for_update, model_update
 from relations.models import Relation
 from tasks.models import Task, TaskComment, TaskLink
 from tasks.tasks import notify_status_change_task
@@ -42,11 +42,17 @@ def task_create(
     return task
 
 
-def task_update(*, task: Task, actor, data: dict) -> Task:
-    """Change subject, description, priority or assignee."""
-    allowed = {"subject", "description", "priority", "assignee", "reporter"}
+# What the task's edit form changes; its version counts changes to these (tasks.models).
+TASK_FIELDS = ["subject", "description", "priority", "assignee", "reporter"]
+
+
+def task_update(*, task: Task, actor, data: dict, version: int | None = None) -> Task:
+    """Change subject, description, priority, assignee or reporter. `version` is the one the
+    edit form was loaded at: a save that would overwrite a change made since is refused
+    (audit.updates.StaleVersionError)."""
     with transaction.atomic():
-        model_update(instance=task, fields=allowed, data=data, actor=actor)
+        lock_for_update(task, version=version, fields=TASK_FIELDS, data=data)
+        model_update(instance=task, fields=TASK_FIELDS, data=data, actor=actor)
     return task
 
 

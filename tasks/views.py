@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from audit.updates import StaleVersionError
 from relations.access import get_relation_for_staff
 from relations.selectors import relation_search
 from staff.access import staff_required
@@ -72,10 +73,22 @@ def task_detail(request, pk: int):
     task = get_task_for_staff(request, pk)
     form = TaskForm(request.POST or None, instance=type(task).objects.get(pk=task.pk))
     form.fields.pop("relation")
+    status = 200
     if request.method == "POST" and form.is_valid():
-        services.task_update(task=task, actor=request.user, data=form.cleaned_data)
-        messages.success(request, _("Task saved."))
-        return redirect("tasks:detail", pk=task.pk)
+        data = form.cleaned_data
+        try:
+            services.task_update(task=task, actor=request.user, data=data, version=data["version"])
+        except StaleVersionError as exc:
+            # Shown again with what the user typed and what is saved now; saved again, it keeps theirs.
+            form.add_error(None, exc)
+            form.data = form.data.copy()
+            form.data["version"] = str(exc.version)
+            status = 409
+        except ValidationError as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            messages.success(request, _("Task saved."))
+            return redirect("tasks:detail", pk=task.pk)
     # Without JavaScript the link search is submitted with the Link button; its results come
     # back on this page (?link_q=), to choose from and submit again.
     link_query = search_text(request.GET.get("link_q"))
@@ -90,6 +103,7 @@ def task_detail(request, pk: int):
             "link_query": link_query,
             "link_results": _unlinked_relations(task, link_query) if link_query else None,
         },
+        status=status,
     )
 
 

@@ -8,9 +8,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from tenants.forms import ProvisionContractantForm
+from tenants.forms import ContractantChangeForm, ProvisionContractantForm
 from tenants.models import Contractant, Domain
-from tenants.services import provision_contractant, set_contractant_active
+from tenants.services import provision_contractant, set_contractant_active, set_contractant_role
 
 admin.site.site_header = _("Support back office: platform administration")
 admin.site.site_title = _("Platform administration")
@@ -25,8 +25,8 @@ class DomainInline(admin.TabularInline):
 
 @admin.register(Contractant)
 class ContractantAdmin(admin.ModelAdmin):
-    list_display = ["name", "schema_name", "site_link", "database", "is_active", "created_at"]
-    list_filter = ["is_active", "database"]
+    list_display = ["name", "schema_name", "role", "site_link", "database", "is_active", "created_at"]
+    list_filter = ["role", "is_active", "database"]
     search_fields = ["name", "schema_name", "domains__domain"]
     actions = ["deactivate", "activate"]
 
@@ -34,17 +34,16 @@ class ContractantAdmin(admin.ModelAdmin):
         return super().get_queryset(request).prefetch_related("domains")
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is None:
-            kwargs["form"] = ProvisionContractantForm
+        kwargs["form"] = ProvisionContractantForm if obj is None else ContractantChangeForm
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return [
-                (None, {"fields": ["name", "schema_name", "domain", "database"]}),
+                (None, {"fields": ["name", "schema_name", "domain", "database", "role"]}),
                 (_("First staff user"), {"fields": ["admin_email", "admin_password"]}),
             ]
-        return [(None, {"fields": ["name", "schema_name", "database", "is_active", "created_at"]})]
+        return [(None, {"fields": ["name", "schema_name", "role", "database", "is_active", "created_at"]})]
 
     def get_readonly_fields(self, request, obj=None):
         # A schema cannot be renamed or moved to another database from a form.
@@ -63,6 +62,8 @@ class ContractantAdmin(admin.ModelAdmin):
                 set_contractant_active(contractant=obj, is_active=obj.is_active)
             if "name" in form.changed_data:
                 obj.save(update_fields=["name"])
+            if "role" in form.changed_data:
+                set_contractant_role(contractant=obj, role=obj.role)
             return
         data = form.cleaned_data
         created = provision_contractant(
@@ -72,9 +73,10 @@ class ContractantAdmin(admin.ModelAdmin):
             admin_email=data["admin_email"],
             admin_password=data["admin_password"],
             database=data["database"],
+            role=data["role"],
         )
         # The admin goes on with `obj` (message, log entry, redirect): make it the saved row.
-        for field in ["pk", "name", "schema_name", "database", "is_active", "created_at"]:
+        for field in ["pk", "name", "schema_name", "database", "role", "is_active", "created_at"]:
             setattr(obj, field, getattr(created, field))
         obj._state.adding = False
 

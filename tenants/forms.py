@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Contractant, database_choices
-from tenants.services import default_domain_for, validate_provisioning
+from tenants.services import default_domain_for, validate_provisioning, validate_role_change
 
 
 class ProvisionContractantForm(forms.ModelForm):
@@ -26,7 +26,7 @@ class ProvisionContractantForm(forms.ModelForm):
 
     class Meta:
         model = Contractant
-        fields = ["name", "schema_name", "database"]
+        fields = ["name", "schema_name", "database", "role"]
         help_texts = {
             "schema_name": _("Lower-case letters, digits and underscores, starting with a letter."),
         }
@@ -54,3 +54,20 @@ class ProvisionContractantForm(forms.ModelForm):
                 for message in messages:
                     self.add_error(field if field in self.fields else None, message)
         return data
+
+
+class ContractantChangeForm(forms.ModelForm):
+    """The admin's edit form: name, role and whether it is active (the rest is fixed)."""
+
+    class Meta:
+        model = Contractant
+        fields = ["name", "role", "is_active"]
+
+    def clean_role(self):
+        role = self.cleaned_data["role"]
+        if self.instance.pk and role != self.instance.role:
+            try:
+                validate_role_change(contractant=self.instance, role=role)
+            except ValidationError as exc:
+                raise ValidationError(exc.message_dict["role"]) from None
+        return role

@@ -11,7 +11,20 @@ def database_choices() -> list[tuple[str, str]]:
 class Contractant(TenantMixin):
     """One customer environment: one PostgreSQL schema (DESIGN.md, glossary)."""
 
+    class Role(models.TextChoices):
+        # Only a supplier binds other contractants to its relations (technical setup); only a
+        # customer can be bound. The platform operator sets it in the platform admin.
+        SUPPLIER = "supplier", _("Supplier (binds customer contractants)")
+        CUSTOMER = "customer", _("Customer")
+
     name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(
+        _("role"),
+        max_length=16,
+        choices=Role.choices,
+        default=Role.CUSTOMER,
+        help_text=_("A supplier's staff bind customer contractants to their relations; a customer is bound."),
+    )
     database = models.CharField(
         _("database"),
         max_length=63,
@@ -37,6 +50,10 @@ class Contractant(TenantMixin):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.schema_name})"
+
+    @property
+    def is_supplier(self) -> bool:
+        return self.role == self.Role.SUPPLIER
 
 
 class Domain(DomainMixin):

@@ -12,10 +12,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tenants.utils import schema_exists
 
 from tenants.crossing import create_first_staff_user
-from tenants.models import Contractant, Domain
+from tenants.models import Contractant, ContractantBinding, Domain
 from tenants.schema_clone import clone_template_schema
 from tenants.template_schema import ensure_template_schema_current, template_schema_name
 
@@ -85,6 +86,7 @@ def provision_contractant(
     admin_email: str,
     admin_password: str,
     database: str = "default",
+    role: str = Contractant.Role.CUSTOMER,
 ) -> Contractant:
     """Create a contractant: its schema (cloned from the template), domain and first staff user.
 
@@ -105,7 +107,7 @@ def provision_contractant(
     )
     ensure_template_schema_current()
     with transaction.atomic():
-        contractant = Contractant(name=name, schema_name=schema_name, database=database)
+        contractant = Contractant(name=name, schema_name=schema_name, database=database, role=role)
         contractant.full_clean()
         contractant.save()
         cast("TenantDatabaseWrapper", connection).set_schema_to_public()
@@ -119,4 +121,42 @@ def set_contractant_active(*, contractant: Contractant, is_active: bool) -> Cont
     """Deactivate (data kept, host answers 'not available') or reactivate a contractant."""
     contractant.is_active = is_active
     contractant.save(update_fields=["is_active"])
+    return contractant
+
+
+def validate_role_change(*, contractant: Contractant, role: str) -> None:
+    """Refuse a role that would leave a binding it forbids: a supplier that still holds
+    bindings becoming a customer, or a bound customer becoming a supplier."""
+    if role not in Contractant.Role.values:
+        raise ValidationError({"role": _("Choose supplier or customer.")})
+    if role == Contractant.Role.CUSTOMER:
+        held = ContractantBinding.objects.filter(holder=contractant).count()
+        if held:
+            raise ValidationError(
+                {
+                    "role": ngettext(
+                        "%(name)s still binds %(count)d contractant; clear that technical setup first.",
+                        "%(name)s still binds %(count)d contractants; clear those technical setups first.",
+                        held,
+                    )
+                    % {"name": contractant.name, "count": held}
+                }
+            )
+    elif ContractantBinding.objects.filter(bound_contractant=contractant).exists():
+        raise ValidationError(
+            {
+                "role": _("%(name)s is bound to a supplier's relation; a bound contractant cannot become a supplier.")
+                % {"name": contractant.name}
+            }
+        )
+
+
+def set_contractant_role(*, contractant: Contractant, role: str) -> Contractant:
+    """Make a contractant a supplier or a customer (platform operators only: the admin site)."""
+    with transaction.atomic():
+        contractant = Contractant.objects.select_for_update().get(pk=contractant.pk)
+        if role != contractant.role:
+            validate_role_change(contractant=contractant, role=role)
+            contractant.role = role
+            contractant.save(update_fields=["role"])
     return contractant

@@ -52,6 +52,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 domain=persona.host,
                 admin_email=persona.staff_email,
                 admin_password=STAFF_PASSWORD,
+                role="supplier" if persona is SUPPLIER else "customer",
             )
         connection.set_schema_to_public()
     yield

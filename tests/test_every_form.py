@@ -26,7 +26,9 @@ from contacts.services.attributes import attribute_define
 from contacts.services.contacts import create_contact
 from contacts.services.links import link_contact
 from contacts.services.out_of_service import mark_out_of_service
-from portal.services import grant_portal_login
+from portal.invitations import invitation_token
+from portal.models import ContactInvitation
+from portal.services import grant_portal_login, request_membership
 from portal_sync.models import SyncFailure
 from subscriptions.relink import relink
 from subscriptions.services import bind_technical_setup
@@ -79,6 +81,7 @@ GET_ONLY = {
     "tasks:link_search",
     "portal_sync:status",
     "staff:security_log",
+    "portal_staff:claims",
     "portal:home",
     "portal:switch",
     "portal:requests",
@@ -207,6 +210,17 @@ def world(supplier_user, alpha, beta):
     reported = TaskFactory(relations=[new], subject="Portaalmelding", reporter=admin)
     SyncFailure.objects.create(kind="user", key={"id": "x"}, error="refused", status_code=422)
     grant_portal_login(contact=admin, password=STAFF_PASSWORD)
+    # A claim on an organisation without admin (staff queue), and an invitation for Ada.
+    RelationFactory(name="Zonder beheer B.V.", customer_number="W4", coc_number="10000004")
+    claimer = create_contact(actor=supplier_user, first_name="Cas", last_name="Claim", email="cas@w.test")
+    request_membership(contact=claimer, customer_number="W4", coc_number="10000004", actor=supplier_user)
+    invitation = ContactInvitation.objects.create(
+        relation=unbound,
+        contact=admin,
+        email="ada@w.test",
+        last_name="Admin",
+        expires_at=datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1),
+    )
     staff = client_for(SUPPLIER)
     staff.post("/login/", {"username": SUPPLIER.staff_email, "password": STAFF_PASSWORD})
     portal = client_for(SUPPLIER)
@@ -241,6 +255,7 @@ def world(supplier_user, alpha, beta):
         "/tasks/new/",
         f"/tasks/{task.pk}/",
         "/sync/",
+        "/portal-requests/",
     ]
     portal_pages = [
         "/portal/organisations/add/",
@@ -252,6 +267,7 @@ def world(supplier_user, alpha, beta):
         f"{org}/tasks/",
         f"{org}/tasks/new/",
         f"{org}/tasks/{reported.code}/",
+        f"/portal/invitations/{invitation_token(invitation)}/",
     ]
     assert record is not None
     return staff, staff_pages, portal, portal_pages

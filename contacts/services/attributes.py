@@ -9,6 +9,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from contacts.models import AttributeDefinition, AttributeValue, Contact
+from staff.validators import reject_control_characters
+
+
+def _check_choices(choices: list[str]) -> None:
+    # Each choice is an option of a select, on one line.
+    for choice in choices:
+        try:
+            reject_control_characters(choice)
+        except ValidationError as exc:
+            raise ValidationError({"choices": exc.messages}) from None
 
 
 def attribute_define(
@@ -24,6 +34,7 @@ def attribute_define(
     choices = [choice.strip() for choice in (choices or []) if choice.strip()]
     if type == AttributeDefinition.Type.CHOICE and not choices:
         raise ValidationError({"choices": _("A choice attribute needs at least one choice.")})
+    _check_choices(choices)
     with transaction.atomic():
         definition = AttributeDefinition(
             name=name.strip(),
@@ -46,6 +57,7 @@ def attribute_update(*, definition: AttributeDefinition, actor, data: dict) -> A
                 setattr(definition, name, data[name])
         if definition.type == AttributeDefinition.Type.CHOICE and not definition.choices:
             raise ValidationError({"choices": _("A choice attribute needs at least one choice.")})
+        _check_choices(definition.choices)
         definition.full_clean()
         definition._history_user = actor
         definition.save()
@@ -80,6 +92,8 @@ def clean_attribute_value(definition: AttributeDefinition, raw) -> str:
         raise ValidationError(_("Choose one of: %(choices)s.") % {"choices": ", ".join(definition.choices)})
     if len(text) > 1000:
         raise ValidationError(_("Use at most 1000 characters."))
+    # A value is shown on one line (the contact page, the portal): no line breaks in it.
+    reject_control_characters(text)
     return text
 
 

@@ -1,20 +1,24 @@
 """Creating and changing contacts, and the duplicate check on their e-mail address.
 
 `create_contact` is the only way in for new contacts (staff pages, portal, person-relations,
-demo data and tests alike), and `contact_with_email` is the only way to ask whether an e-mail
-address is taken, so "the same e-mail" means the same everywhere and cannot be bypassed.
+demo data and tests alike), and `ensure_email_free` (with `contact_with_email`, the contact
+that has an address) is the only way to ask whether an e-mail address is taken, so "the same
+e-mail" means the same everywhere and cannot be bypassed. An address is taken when another
+contact has it, or when it is the login name of a staff login or of another contact's login:
+a contact's e-mail becomes its portal login name, and auth's usernames are unique.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from audit.updates import changed_fields, model_update
+from audit.updates import changed_fields, lock_for_update, model_update
 from contacts.models import Contact
 from contacts.services.links import link_contact
 from staff.ui import search_text
@@ -27,14 +31,16 @@ CONTACT_FIELDS = ["first_name", "last_name", "job_title", "email", "phone", "kin
 
 
 class DuplicateContactError(ValidationError):
-    """Refused: a contact with this e-mail exists. Carries it, so the page can link to it."""
+    """Refused: the e-mail address is taken. By another contact, which it carries (`existing`)
+    so the page can link to it, or by a login that is not this contact's (`existing` is None)."""
 
-    def __init__(self, existing: Contact):
+    def __init__(self, existing: Contact | None):
         self.existing = existing
-        super().__init__(
-            {"email": _("%(name)s already uses this e-mail address.") % {"name": existing.full_name}},
-            code="duplicate_email",
-        )
+        if existing is not None:
+            message = _("%(name)s already uses this e-mail address.") % {"name": existing.full_name}
+        else:
+            message = _("This e-mail address is already the login name of another account.")
+        super().__init__({"email": ValidationError(message, code="duplicate_email")})
 
 
 def normalize_email(email: str) -> str:
@@ -54,6 +60,33 @@ def contact_with_email(email: str, *, exclude_pk: int | None = None) -> Contact 
     if exclude_pk:
         contacts = contacts.exclude(pk=exclude_pk)
     return contacts.first()
+
+
+def _login_with_email(email: str, *, exclude_pk: int | None = None):
+    """A staff login, or a contact's portal login, whose login name or e-mail is this address.
+    A portal login no contact holds any more is not counted: the contact who gets this address
+    is given that login (portal.services.grant_portal_login)."""
+    email = normalize_email(search_text(email, 254))
+    if not email:
+        return None
+    logins = (
+        get_user_model()
+        .objects.filter(Q(username__iexact=email) | Q(email__iexact=email))
+        .filter(Q(is_staff=True) | Q(contact__isnull=False))
+    )
+    if exclude_pk:
+        logins = logins.exclude(pk=exclude_pk)
+    return logins.first()
+
+
+def ensure_email_free(email: str, *, contact: Contact | None = None) -> None:
+    """Refuse (DuplicateContactError) an address another contact, or a login other than
+    `contact`'s own, already has; `contact` is the one that is to have it (None: a new one)."""
+    existing = contact_with_email(email, exclude_pk=contact.pk if contact else None)
+    if existing is not None:
+        raise DuplicateContactError(existing)
+    if _login_with_email(email, exclude_pk=contact.user_id if contact else None) is not None:
+        raise DuplicateContactError(None)
 
 
 def find_duplicates(*, email: str, name: str | None = None, exclude_pk: int | None = None) -> list[Contact]:
@@ -88,10 +121,8 @@ def create_contact(
     relation: Relation | None = None,
     link: dict | None = None,
 ) -> Contact:
-    """Create a contact (optionally linked to a relation); refused when the e-mail exists."""
-    existing = contact_with_email(email)
-    if existing is not None:
-        raise DuplicateContactError(existing)
+    """Create a contact (optionally linked to a relation); refused when the e-mail is taken."""
+    ensure_email_free(email)
     try:
         with transaction.atomic():
             contact = Contact(
@@ -111,26 +142,35 @@ def create_contact(
                 link_contact(contact=contact, relation=relation, actor=actor, **(link or {}))
     except IntegrityError:
         # Someone created the same e-mail a moment ago; the database constraint kept it unique.
-        raise DuplicateContactError(contact_with_email(email)) from None  # type: ignore[arg-type]  # committed by the other transaction, so found
+        raise DuplicateContactError(contact_with_email(email)) from None
     return contact
 
 
-def update_contact(*, contact: Contact, actor, data: dict) -> Contact:
-    """Change a contact. A new e-mail is a new username, refused if another contact has it."""
+def update_contact(*, contact: Contact, actor, data: dict, version: int | None = None) -> Contact:
+    """Change a contact. A new e-mail is a new username (and login name), refused when taken.
+    `version` is the one the edit form was loaded at: a save that would overwrite a change made
+    since is refused (audit.updates.StaleVersionError)."""
     if "email" in data:
         # A new e-mail is a new username: both change together or not at all.
         email = data["email"].strip()
         data = {**data, "email": email, "username": normalize_email(email)}
-    if "email" in changed_fields(contact, CONTACT_FIELDS, data):
-        existing = contact_with_email(data["email"], exclude_pk=contact.pk)
-        if existing is not None:
-            raise DuplicateContactError(existing)
-    with transaction.atomic():
-        changed = model_update(instance=contact, fields=[*CONTACT_FIELDS, "username"], data=data, actor=actor)
-        if not changed:
-            return contact
-        if "email" in changed and (login := contact.user) is not None:
-            login.username, login.email = contact.username, contact.email
-            login.save(update_fields=["username", "email"])
-        data_changed.send(sender=Contact)
+    try:
+        with transaction.atomic():
+            lock_for_update(contact, version=version, fields=CONTACT_FIELDS, data=data)
+            if "email" in changed_fields(contact, CONTACT_FIELDS, data):
+                ensure_email_free(data["email"], contact=contact)
+            changed = model_update(instance=contact, fields=[*CONTACT_FIELDS, "username"], data=data, actor=actor)
+            if not changed:
+                return contact
+            if "email" in changed and (login := contact.user) is not None:
+                login.username, login.email = contact.username, contact.email
+                login.save(update_fields=["username", "email"])
+            data_changed.send(sender=Contact)
+    except IntegrityError:
+        if "email" not in data:
+            raise
+        # The address was taken a moment ago (a contact's username, or a login's name: a portal
+        # login no contact holds is not checked above); the database kept it unique.
+        contact.refresh_from_db()
+        raise DuplicateContactError(contact_with_email(data["email"], exclude_pk=contact.pk)) from None
     return contact

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -98,7 +99,13 @@ def merge_contacts(*, survivor: Contact, duplicate: Contact, actor) -> MergeReco
             actor=actor,
         )
         login = duplicate.user
-        if login is not None and not survivor.user_id:
+        # The login takes the survivor's address as its name, unless another login has that name
+        # (a staff login, say): then it is switched off like any second login.
+        if (
+            login is not None
+            and not survivor.user_id
+            and not get_user_model().objects.filter(username__iexact=survivor.username).exclude(pk=login.pk).exists()
+        ):
             duplicate.user = None
             duplicate.save(update_fields=["user"])
             # The survivor logs in with its own e-mail address from now on.

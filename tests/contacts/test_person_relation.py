@@ -99,3 +99,23 @@ def test_the_persons_own_link_cannot_be_removed(client_en):
 
     assert "is the person of this person-relation; the link cannot be removed." in page
     assert ContactLink.objects.filter(pk=link.pk).exists()
+
+
+def test_a_person_with_a_staff_login_name_is_refused_on_the_email_field(client_en):
+    response = client_en.post("/relations/new/", {**PERSON, "person_email": "Staff@Brightsoft.test"})
+
+    assert response.status_code == 200
+    assert (
+        '<p class="field-error">This e-mail address is already the login name of another account.</p>'
+        in response.content.decode()
+    )
+    assert not Relation.objects.filter(customer_number=PERSON["customer_number"]).exists()
+
+
+def test_a_line_break_in_the_persons_name_is_refused_and_nothing_is_created(client_en):
+    response = client_en.post("/relations/new/", {**PERSON, "person_last_name": "de\r\nVries"})
+
+    assert response.status_code == 200
+    assert "Line breaks, tabs and other control characters are not allowed here." in response.content.decode()
+    assert not Relation.objects.filter(customer_number=PERSON["customer_number"]).exists()
+    assert not Contact.objects.filter(username="joke.de.vries@thuis.test").exists()

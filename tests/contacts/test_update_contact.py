@@ -18,6 +18,7 @@ def form_data(contact: Contact, **changes) -> dict:
         "phone": str(contact.phone or ""),
         "job_title": contact.job_title,
         "kind": contact.kind,
+        "version": contact.version,
     }
     return {**data, **changes}
 

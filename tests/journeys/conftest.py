@@ -97,6 +97,7 @@ def _seed_journey_data() -> None:
         domain=default_domain_for(SUPPLIER_SCHEMA),
         admin_email="staff@journey.test",
         admin_password=PASSWORD,
+        role="supplier",
     )
     connection.set_tenant(supplier)
     seed_supplier_demo(actor_email="staff@journey.test", customers=customers, task_count=60)

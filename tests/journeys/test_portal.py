@@ -80,7 +80,7 @@ def test_portal_user_edits_an_organisation_and_joins_another_an_admin_approves(l
     karin.fill("#id_coc_number", "23456789")
     karin.locator("main button.button-primary").click()
     expect(karin.locator(".messages")).to_contain_text(
-        f"Uw aanvraag tot lidmaatschap van {JOINED} is naar de beheerders gestuurd."
+        f"Uw aanvraag tot lidmaatschap van {JOINED} is verstuurd. U krijgt een e-mail zodra erover is besloten."
     )
     karin.locator(".portal-nav").get_by_role("link", name="Mijn aanvragen", exact=True).click()
     expect(karin.locator("main .card-list li")).to_have_count(1)

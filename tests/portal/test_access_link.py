@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
 from contacts.models import ContactLink
 from contacts.services.contacts import create_contact
@@ -38,13 +42,17 @@ def carla(supplier_user, bakkerij):
 
 
 def access_path(message) -> str:
-    match = re.search(r"http://" + re.escape(SUPPLIER.host) + r"(/portal/access/[^/\s]+/[^/\s]+/)", message.body)
+    """The link's path; the link itself is on the contractant's own domain and SITE_PORT."""
+    site = f"http://{SUPPLIER.host}:{settings.SITE_PORT}"
+    match = re.search(re.escape(site) + r"(/portal/access/[^/\s]+/[^/\s]+/)", message.body)
     assert match, message.body
     return match.group(1)
 
 
-def request_link(email: str):
-    return anonymous_client().post("/portal/access/", {"email": email}, follow=True)
+def request_link(email: str, **extra):
+    # The lookup and the e-mail run in the worker after commit (eager in tests).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return anonymous_client().post("/portal/access/", {"email": email}, follow=True, **extra)
 
 
 def set_password(client, path: str, password: str = NEW_PASSWORD):
@@ -130,10 +138,37 @@ def test_staff_only_email_gets_the_neutral_message_and_no_email(db, mailoutbox):
     assert mailoutbox == []
 
 
-def test_contact_whose_email_is_also_a_staff_login_gets_the_neutral_message(supplier_user, bakkerij, mailoutbox):
-    create_contact(actor=supplier_user, last_name="Collega", email=SUPPLIER.staff_email, relation=bakkerij)
+def test_the_link_ignores_the_host_and_port_the_request_claimed(carla, mailoutbox):
+    request_link(carla.email, HTTP_HOST=f"{SUPPLIER.host}:6666")
 
-    response = request_link(SUPPLIER.staff_email.upper())
+    assert ":6666" not in mailoutbox[0].body
+    assert access_path(mailoutbox[0]).startswith("/portal/access/")
 
-    assert response.status_code == 200
-    assert NEUTRAL_ACCESS_MESSAGE in page(response)
+
+def test_a_known_and_an_unknown_address_cost_the_request_the_same_queries(carla, mailoutbox):
+    def queries_for(email: str) -> int:
+        with CaptureQueriesContext(connection) as queries, TestCase.captureOnCommitCallbacks(execute=False):
+            anonymous_client().post("/portal/access/", {"email": email})
+        return len(queries)
+
+    queries_for("warm@nergens.test")  # the host lookup is cached after a first request
+    assert queries_for(carla.email) == queries_for("niemand@nergens.test")
+    assert mailoutbox == []  # nothing looked up or sent before the request answered
+
+
+def test_an_address_gets_at_most_three_links_an_hour_with_the_same_answer(carla, mailoutbox):
+    responses = [request_link(carla.email, REMOTE_ADDR=f"198.51.100.{n}") for n in range(5)]
+
+    assert all(NEUTRAL_ACCESS_MESSAGE in page(response) for response in responses)
+    assert len(mailoutbox) == 3
+
+
+def test_one_client_address_probing_many_addresses_is_throttled(carla, mailoutbox):
+    for n in range(10):
+        request_link(f"probeer{n}@nergens.test", REMOTE_ADDR="198.51.100.66")
+
+    response = request_link(carla.email, REMOTE_ADDR="198.51.100.66")
+    elsewhere = request_link(carla.email, REMOTE_ADDR="203.0.113.10")
+
+    assert NEUTRAL_ACCESS_MESSAGE in page(response) and NEUTRAL_ACCESS_MESSAGE in page(elsewhere)
+    assert len(mailoutbox) == 1

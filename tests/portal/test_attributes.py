@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from contacts.models import AttributeDefinition, AttributeValue
+from contacts.models import AttributeDefinition, AttributeValue, ContactLink
 from contacts.services.attributes import attribute_define, set_attribute_values
+from contacts.services.contacts import create_contact
 from tests.portal.conftest import org_url, page, portal_client
 
 NOT_IN_PORTAL = "cannot be changed in the portal."
@@ -75,10 +76,20 @@ def test_a_visible_and_editable_attribute_is_saved_from_the_portal(accountant, b
     assert '<option value="true" selected>' in page(contact_page(client, bakkerij, accountant))
 
 
-def test_admin_sets_an_attribute_of_another_contact(org_admin, accountant, bakkerij, with_values):
-    post_attributes(portal_client(org_admin), bakkerij, accountant, {f"attr_{with_values.newsletter.pk}": "false"})
+def test_admin_sets_an_attribute_of_a_contact_only_this_organisation_knows(
+    org_admin, bakkerij, attributes, supplier_user
+):
+    dirk = create_contact(
+        actor=supplier_user,
+        last_name="Deeg",
+        email="dirk@bakkerij-jansen.test",
+        relation=bakkerij,
+        link={"status": ContactLink.PortalStatus.APPROVED},
+    )
 
-    assert values_of(accountant)["Nieuwsbrief"] == "false"
+    post_attributes(portal_client(org_admin), bakkerij, dirk, {f"attr_{attributes.newsletter.pk}": "false"})
+
+    assert values_of(dirk)["Nieuwsbrief"] == "false"
 
 
 def test_posting_a_hidden_attribute_is_rejected_and_nothing_is_saved(accountant, bakkerij, with_values):

@@ -5,12 +5,14 @@ from __future__ import annotations
 import pytest
 
 from contacts.models import ContactLink
-from portal.services import MEMBERSHIP_ATTEMPTS_PER_HOUR
+from portal.selectors import pending_organisation_claims
+from portal.throttles import MEMBERSHIP_ATTEMPTS_PER_HOUR
 from tests.factories import RelationFactory, TaskFactory
 from tests.portal.conftest import OWN, form_errors, org_url, page, portal_client, portal_person, switcher
 
 NO_MATCH = "We could not find an organisation with this combination."
-THROTTLED = "Too many attempts. Try again in an hour."
+THROTTLED = "Too many attempts. Try again later."
+SENT = "Your request to join {name} is sent. You get an e-mail once it is decided."
 
 
 def ask_to_join(client, customer_number: str, coc_number: str, **kwargs):
@@ -70,17 +72,18 @@ def test_wrong_number_or_wrong_kvk_give_the_same_neutral_message_naming_no_field
     assert not ContactLink.objects.filter(contact=stranger).exists()
 
 
-def test_a_relation_without_admin_makes_the_requester_its_admin_at_once(stranger, mailoutbox):
+def test_a_relation_without_admin_never_makes_the_requester_its_admin(stranger, mailoutbox):
     garage = RelationFactory(name="Garage Snel", customer_number="K2001", coc_number="45678901")
 
     response = ask_to_join(portal_client(stranger), "K2001", "45678901", follow=True)
 
-    assert response.redirect_chain == [(org_url(garage), 302)]
+    assert response.redirect_chain == [("/portal/requests/", 302)]
     html = page(response)
-    assert "You are now the administrator of Garage Snel." in html
-    assert switcher(html) == ["Garage Snel"]
+    assert SENT.format(name="Garage Snel") in html
+    assert switcher(html) == []
     link = ContactLink.objects.get(contact=stranger, relation=garage)
-    assert (link.status, link.is_admin, link.support_access) == ("approved", True, "all")
+    assert (link.status, link.is_admin, link.support_access) == ("requested", False, "none")
+    assert portal_client(stranger).get(org_url(garage)).status_code == 404
     assert mailoutbox == []
 
 
@@ -205,7 +208,7 @@ def test_the_attempt_limit_is_per_user(stranger, accountant, org_admin, bakkerij
     assert form_errors(page(response)) == [NO_MATCH]
 
 
-def test_a_rejected_requester_asking_again_after_the_admins_left_becomes_admin(
+def test_a_rejected_requester_asking_again_after_the_admins_left_waits_for_staff(
     requested, stranger, org_admin, second_admin, bakkerij, django_capture_on_commit_callbacks
 ):
     decide(org_admin, bakkerij, requested, "reject", "none", django_capture_on_commit_callbacks)
@@ -214,7 +217,8 @@ def test_a_rejected_requester_asking_again_after_the_admins_left_becomes_admin(
     ask_to_join(portal_client(stranger), "K1001", "12345678")
 
     requested.refresh_from_db()
-    assert (requested.status, requested.is_admin, requested.support_access) == ("approved", True, "all")
+    assert (requested.status, requested.is_admin, requested.support_access) == ("requested", False, "none")
+    assert [claim.link for claim in pending_organisation_claims()] == [requested]
 
 
 def test_request_email_names_the_organisation_as_written(

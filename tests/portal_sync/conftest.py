@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 import socket
 import subprocess
 import sys
@@ -19,8 +20,9 @@ def _free_port() -> int:
 
 
 class MockClientOnline:
-    def __init__(self, url: str):
+    def __init__(self, url: str, admin_token: str):
         self.url = url
+        self.admin = {"Authorization": f"Bearer {admin_token}"}
 
     def state(self) -> dict:
         return httpx.get(f"{self.url}/api/state").json()
@@ -29,16 +31,18 @@ class MockClientOnline:
         return httpx.get(f"{self.url}/api/ledger").json()["ledger"]
 
     def faults(self, **values) -> None:
-        httpx.post(f"{self.url}/admin/faults", json=values).raise_for_status()
+        httpx.post(f"{self.url}/admin/faults", json=values, headers=self.admin).raise_for_status()
 
     def reset(self) -> None:
-        httpx.post(f"{self.url}/admin/reset").raise_for_status()
+        httpx.post(f"{self.url}/admin/reset", headers=self.admin).raise_for_status()
 
 
 @pytest.fixture(scope="session")
 def mock_process(tmp_path_factory):
-    """The real mock Client Online, as its own process (as `make run` starts it)."""
+    """The real mock Client Online, as its own process (as `make run` starts it), with an admin
+    token of its own for this session."""
     port = _free_port()
+    token = secrets.token_urlsafe(24)
     store = tmp_path_factory.mktemp("client_online") / "store.json"
     process = subprocess.Popen(
         [sys.executable, "-m", "portal_sync.mock.server"],
@@ -48,6 +52,7 @@ def mock_process(tmp_path_factory):
             "MOCK_CLIENT_ONLINE_PORT": str(port),
             "MOCK_CLIENT_ONLINE_STORE": str(store),
             "MOCK_TIMEOUT_SECONDS": "2",
+            "CLIENT_ONLINE_ADMIN_TOKEN": token,
         },
         stdout=subprocess.DEVNULL,
     )
@@ -58,16 +63,16 @@ def mock_process(tmp_path_factory):
             break
         except httpx.HTTPError:
             time.sleep(0.05)
-    yield url, process, store
+    yield url, process, store, token
     process.terminate()
     process.wait(5)
 
 
 @pytest.fixture
 def mock_client_online(mock_process, settings) -> MockClientOnline:
-    url, _process, _store = mock_process
+    url, _process, _store, token = mock_process
     settings.CLIENT_ONLINE_URL = url
-    mock = MockClientOnline(url)
+    mock = MockClientOnline(url, token)
     mock.reset()
     mock.faults(error_rate=0, timeout_rate=0, drop_rate=0, latency_ms=0)
     return mock

@@ -77,7 +77,13 @@ def test_edit_is_recorded_in_the_history_tab(client_en):
 
     client_en.post(
         f"/relations/{relation.pk}/edit/",
-        {**VALID, "customer_number": relation.customer_number, "city": "Amersfoort", "name": "Bakkerij Jansen"},
+        {
+            **VALID,
+            "customer_number": relation.customer_number,
+            "city": "Amersfoort",
+            "name": "Bakkerij Jansen",
+            "version": relation.version,
+        },
     )
     page = client_en.get(f"/relations/{relation.pk}/history/").content.decode()
 

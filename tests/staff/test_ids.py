@@ -7,7 +7,7 @@ import pytest
 
 from contacts.models import ContactLink
 from staff.ui import MAX_ID, parse_id
-from tests.factories import ContactFactory, RelationFactory
+from tests.factories import ContactFactory, RelationFactory, TaskFactory
 
 ODD_IDS = ["", "abc", "-1", "0", "1.0", " 1", "²", "٣", "9" * 20, "9" * 5000]
 
@@ -49,3 +49,28 @@ def test_merge_with_an_odd_other_contact_shows_the_form(supplier_staff_client, v
     contact = ContactFactory()
 
     assert supplier_staff_client.get(f"/contacts/{contact.pk}/merge/", {"other": value}).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "9" * 20, "9" * 5000])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/relations/{relation}/relink/?to={value}",
+        "/relations/picker/?q=a&exclude={value}",
+        "/contacts/picker/?q=a&exclude={value}",
+        "/contacts/new/?relation={value}",
+        "/contacts/duplicates/?relation={value}&last_name=Jansen",
+        "/tasks/{task}/links/search/?q=a&exclude={value}",
+        "/tasks/support/?page={value}",
+        "/tasks/?page={value}",
+        "/relations/?page={value}",
+    ],
+)
+def test_every_id_and_page_parameter_of_finding_6_answers_without_a_server_error(supplier_staff_client, path, value):
+    """Issue 14 finding 6: seven endpoints answered 500 on a digit int() refuses or an overflow."""
+    relation = RelationFactory()
+    task = TaskFactory()
+
+    response = supplier_staff_client.get(path.format(relation=relation.pk, task=task.pk, value=value))
+
+    assert response.status_code in {200, 302, 404}

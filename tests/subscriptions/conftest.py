@@ -79,6 +79,7 @@ def concurrent_relink_world(django_db_blocker):
             domain="race-supplier.localhost",
             admin_email="race@supplier.test",
             admin_password="Race-wachtwoord-2026",
+            role="supplier",
         )
         customer = provision_contractant(
             name="Race customer",

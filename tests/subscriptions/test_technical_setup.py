@@ -73,9 +73,10 @@ def test_the_suppliers_own_contractant_cannot_be_bound(supplier_user, supplier):
 
 
 def test_a_contractant_bound_by_another_supplier_is_refused_without_naming_its_relation(alpha, beta, supplier):
-    connection.set_tenant(alpha)
-    alpha_relation_subscription = SubscriptionFactory(relation__name="Geheime klant")
-    bind(alpha_relation_subscription, beta, None)
+    # Alpha as a second supplier, holding Beta under a relation the first must not learn about.
+    Contractant.objects.filter(pk=alpha.pk).update(role=Contractant.Role.SUPPLIER)
+    connection.set_tenant(Contractant.objects.get(pk=alpha.pk))
+    bind(SubscriptionFactory(relation__name="Geheime klant"), beta, None)
     connection.set_tenant(supplier)
 
     with pytest.raises(ValidationError) as excinfo:

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django_tenants.utils import schema_exists
 
-from tenants.models import Contractant, Domain
+from tenants.models import Contractant, ContractantBinding, Domain
 from tests.conftest import ALPHA, client_for
 
 OPERATOR_PASSWORD = "Platform-beheer-2026"
@@ -26,6 +26,7 @@ def add_form(**overrides):
         "schema_name": "de_pers",
         "domain": "",
         "database": "default",
+        "role": "customer",
         "admin_email": "baas@depers.test",
         "admin_password": "Persen-en-drukken-8",
         **overrides,
@@ -82,3 +83,30 @@ def test_staff_user_of_a_contractant_cannot_use_the_platform_admin(db):
 
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+def test_the_platform_admin_refuses_a_role_change_with_the_reason(operator_client, alpha, supplier):
+    ContractantBinding.objects.create(
+        bound_contractant=alpha, holder=supplier, relation_id=1, relation_name="Alpha", subscription_id=1
+    )
+
+    response = operator_client.post(
+        f"/admin/tenants/contractant/{supplier.pk}/change/",
+        {
+            "name": supplier.name,
+            "role": "customer",
+            "is_active": "on",
+            "domains-TOTAL_FORMS": "0",
+            "domains-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "koppelt nog 1 contractant" in response.content.decode()  # the platform admin is Dutch first
+    assert Contractant.objects.get(pk=supplier.pk).role == Contractant.Role.SUPPLIER
+
+
+def test_operator_makes_a_new_contractant_a_supplier(operator_client):
+    operator_client.post("/admin/tenants/contractant/add/", add_form(schema_name="de_pers", role="supplier"))
+
+    assert Contractant.objects.get(schema_name="de_pers").role == Contractant.Role.SUPPLIER

@@ -31,6 +31,7 @@ class Command(BaseCommand):
                 domain=default_domain_for(demo.schema_name),
                 admin_email=demo.staff_email,
                 admin_password=DEMO_PASSWORD,
+                role=Contractant.Role.SUPPLIER if demo.is_supplier else Contractant.Role.CUSTOMER,
             )
             created += 1
         supplier = next(demo for demo in DEMO_CONTRACTANTS if demo.is_supplier)
