@@ -8,6 +8,8 @@ from contacts.models import Contact, ContactLink
 from portal.services import ADDRESS_FIELDS
 from relations.models import Relation
 from staff.validators import reject_control_characters
+from tasks.conversation import MAX_MESSAGE_LENGTH
+from tasks.fields import AttachmentsField
 from tasks.models import Task
 
 # Every single-line text a portal user types: a line break in a name would end up in a mail
@@ -75,7 +77,10 @@ class PortalTaskForm(forms.Form):
 
 
 class PortalCommentForm(forms.Form):
-    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+    body = forms.CharField(
+        label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_MESSAGE_LENGTH, required=False
+    )
+    files = AttachmentsField()
 
 
 class TaskFilterForm(forms.Form):

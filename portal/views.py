@@ -49,7 +49,10 @@ from portal.invitations import accept_invitation, invitation_token
 from portal.selectors import open_invitations, open_invitations_for, organisation_members, pending_requests_of
 from portal.throttles import count_membership_attempt
 from staff.ui import error_text, paginate, query_without_page, safe_next_url
-from tasks.services import task_add_comment, task_create
+from tasks.conversation import post_customer_reply
+from tasks.models import TaskMessage
+from tasks.selectors import public_messages
+from tasks.services import task_create
 
 
 def _render(request, template, context, membership=None, status=200):
@@ -446,10 +449,32 @@ def task_detail(request, org, task):
     membership = get_membership_for_portal_user(request, org)
     require_support_access(membership)
     task = get_task_for_portal_user(request, membership, task)
-    form = PortalCommentForm(request.POST or None)
+    form = PortalCommentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        task_add_comment(task=task, body=form.cleaned_data["body"], actor=request.user)
-        messages.success(request, _("Your comment is added."))
-        return redirect("portal:task", org=org, task=task.code)
-    comments = task.comments.select_related("author")
-    return _render(request, "portal/task_detail.html", {"task": task, "form": form, "comments": comments}, membership)
+        try:
+            message = post_customer_reply(
+                task=task,
+                body=form.cleaned_data["body"],
+                files=form.cleaned_data["files"],
+                contact=request.contact,
+                channel=TaskMessage.Channel.PORTAL,
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            if message.task_id != task.pk:
+                messages.success(
+                    request,
+                    _("This ticket was closed some time ago, so your reply opened a new ticket, #%(number)s.")
+                    % {"number": message.task_id},
+                )
+            else:
+                messages.success(request, _("Your reply is added. We will get back to you."))
+            return redirect("portal:task", org=org, task=message.task.code)
+    return _render(
+        request,
+        "portal/task_detail.html",
+        {"task": task, "form": form, "replies": public_messages(task)},
+        membership,
+    )

@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from contacts.models import Contact
 from relations.models import Relation
 from staff.ui import parse_id
-from tasks.models import Task
+from tasks.conversation import MAX_MESSAGE_LENGTH, STATUSES_WITH_A_MESSAGE
+from tasks.fields import AttachmentsField
+from tasks.models import Task, TaskMessage
 from tasks.selectors import staff_users
 
 
@@ -66,8 +68,24 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Task.Status.choices)
 
 
-class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+class MessageForm(forms.Form):
+    """Staff's message box: public reply or internal note is chosen on every message."""
+
+    kind = forms.ChoiceField(
+        label=_("Message type"),
+        choices=TaskMessage.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=TaskMessage.Kind.REPLY,
+    )
+    body = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=MAX_MESSAGE_LENGTH, required=False
+    )
+    files = AttachmentsField()
+    set_status = forms.ChoiceField(
+        label=_("Then set the status to"),
+        required=False,
+        choices=[("", _("(unchanged)"))] + [(status.value, status.label) for status in STATUSES_WITH_A_MESSAGE],
+    )
 
 
 class MoveTasksForm(forms.Form):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 import uuid
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,14 @@ from staff.validators import reject_control_characters
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
+
+
+def new_reply_token() -> str:
+    """80 random bits as 20 hex digits: the part of a task's reply address that names it.
+
+    Short enough for `reply+<token>@<domain>` to stay inside the 64 characters a local part may
+    have, and says nothing about how many tasks exist (ids would)."""
+    return secrets.token_hex(10)
 
 
 class Task(models.Model):
@@ -55,11 +64,22 @@ class Task(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Names the task in its reply address (tasks.reply_address); never shown, never guessable.
+    reply_token = models.CharField(max_length=20, unique=True, default=new_reply_token, editable=False)
+    # A customer's reply to a task closed longer than the reopen window starts a new task.
+    follow_up_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+        verbose_name=_("follow-up of"),
+    )
     # Raised by every saved edit of what the edit form shows (subject, description, priority,
     # assignee, reporter): an edit form loaded at an older one is refused (audit.updates).
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version", "reply_token"])
     # Set before save() or delete(); django-simple-history records it as the history row's user.
     _history_user: AbstractBaseUser | None
 
@@ -113,17 +133,187 @@ class TaskLink(models.Model):
         return f"{self.task_id} -> {self.relation_id}"
 
 
-class TaskComment(models.Model):
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="comments")
+class TaskMessage(models.Model):
+    """One message of a task's conversation: a public reply or an internal note.
+
+    Written by staff (staff page), by a customer (portal or e-mail) or held from an unknown
+    sender. Customers, their e-mails and Support tasks only ever read public replies
+    (tasks.selectors.public_messages); an internal note never leaves the staff pages.
+    """
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", _("Public reply")
+        NOTE = "note", _("Internal note")
+
+    class Channel(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        PORTAL = "portal", _("Portal")
+        EMAIL = "email", _("E-mail")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REPLY)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.STAFF)
+    # A staff member, or the portal login of the customer who wrote it.
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    body = models.TextField(_("comment"))
+    author_contact = models.ForeignKey(
+        "contacts.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="task_messages"
+    )
+    # Who wrote it as shown when no account points there (an e-mail sender, a deleted user).
+    author_label = models.CharField(max_length=200, blank=True, validators=[reject_control_characters])
+    body = models.TextField(_("message"))
+    # A reply by e-mail from an address that is no contact of the task's relations: kept as an
+    # internal note until staff publish it (tasks.conversation.publish_held_message).
+    held_for_review = models.BooleanField(_("held for review"), default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Message-ID of the e-mail it came in as: a second delivery of one e-mail adds nothing.
+    email_message_id = models.CharField(max_length=998, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=["reply", "note"]), name="task_message_kind_valid"),
+            models.CheckConstraint(
+                condition=models.Q(held_for_review=False) | models.Q(kind="note"),
+                name="task_message_held_is_a_note",
+            ),
+            models.UniqueConstraint(
+                fields=["task", "email_message_id"],
+                condition=~models.Q(email_message_id=""),
+                name="task_message_email_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["task", "created_at"], name="task_message_task_time")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk} on {self.task_id}"
+
+    @property
+    def is_internal(self) -> bool:
+        return self.kind == self.Kind.NOTE
+
+
+def attachment_path(attachment: TaskAttachment, filename: str) -> str:
+    """Per contractant, then per task; the stored name is random, the original is a field."""
+    from django.db import connection
+
+    return f"{connection.schema_name}/tasks/{attachment.task.code}/{attachment.code}"
+
+
+class TaskAttachment(models.Model):
+    """A file on a task's message (or on the task itself, from its creation); it is as visible
+    as its message: an internal note's files are internal too."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        TaskMessage, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    name = models.CharField(_("file name"), max_length=255, validators=[reject_control_characters])
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_by_contact = models.ForeignKey(
+        "contacts.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_internal(self) -> bool:
+        return self.message is not None and self.message.kind == TaskMessage.Kind.NOTE
+
+
+class TaskEmail(models.Model):
+    """An e-mail about a task, in or out: the timeline shows it, and the unique keys make the
+    worker send each one once however often it is retried."""
+
+    class Direction(models.TextChoices):
+        IN = "in", _("Received")
+        OUT = "out", _("Sent")
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="emails")
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    # Out: the reply or the status change (a task history id) it reports; in: the message it became.
+    message = models.ForeignKey(TaskMessage, null=True, blank=True, on_delete=models.CASCADE, related_name="emails")
+    change_id = models.BigIntegerField(null=True, blank=True)
+    contact = models.ForeignKey("contacts.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    address = models.CharField(max_length=254)
+    subject = models.CharField(max_length=300, blank=True)
+    # The e-mail's Message-ID header: what a customer's reply names in In-Reply-To.
+    header_message_id = models.CharField(max_length=998)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "address"],
+                condition=models.Q(direction="out", message__isnull=False),
+                name="task_email_reply_once_per_address",
+            ),
+            models.UniqueConstraint(
+                fields=["change_id", "address"],
+                condition=models.Q(direction="out", change_id__isnull=False),
+                name="task_email_change_once_per_address",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["task", "created_at"], name="task_email_task_time"),
+            models.Index(fields=["header_message_id"], name="task_email_message_id"),
+        ]
 
     def __str__(self) -> str:
-        return f"comment {self.pk} on {self.task_id}"
+        return f"{self.direction} {self.address} ({self.task_id})"
+
+
+class DeskSettings(models.Model):
+    """The contractant's own desk rules (one row per schema, tasks.selectors.desk_settings)."""
+
+    default_message_kind = models.CharField(
+        _("new staff messages are"),
+        max_length=10,
+        choices=TaskMessage.Kind.choices,
+        default=TaskMessage.Kind.REPLY,
+        help_text=_("What the message box on a task starts as; each message is still chosen explicitly."),
+    )
+    reopen_window_days = models.PositiveSmallIntegerField(
+        _("reopen closed tasks for"),
+        default=14,
+        help_text=_(
+            "Days after closing in which a customer's reply reopens a task; later replies start a new, linked task."
+        ),
+    )
+    support_address_local_part = models.CharField(
+        _("support address"),
+        max_length=64,
+        default="support",
+        validators=[reject_control_characters],
+        help_text=_("The part before the @ of the address customers write to for a new task."),
+    )
+
+    class Meta:
+        verbose_name = _("desk settings")
+        verbose_name_plural = _("desk settings")
+
+    def __str__(self) -> str:
+        return "desk settings"
 
 
 class NotificationLog(models.Model):

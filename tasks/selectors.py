@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from relations.models import Relation
 from staff.ui import PAGE_SIZE, parse_id
-from tasks.models import Task, TaskLink
+from tasks.models import DeskSettings, Task, TaskLink, TaskMessage
 from tenants.crossing import read_for_bound_relation
 
 if TYPE_CHECKING:
@@ -116,6 +116,25 @@ def task_page(
     return Page(rows, page.number, page.paginator)
 
 
+def desk_settings() -> DeskSettings:
+    """This contractant's desk rules; the defaults until someone saves them."""
+    return DeskSettings.objects.order_by("pk").first() or DeskSettings()
+
+
+def public_messages(task: Task) -> QuerySet[TaskMessage]:
+    """The part of a task's conversation a customer may read: public replies and their files.
+
+    The one filter every customer-facing surface uses (portal, the customer's e-mails, Support
+    tasks): an internal note, and a held e-mail (a note until published), never pass it.
+    """
+    return (
+        task.messages.filter(kind=TaskMessage.Kind.REPLY, held_for_review=False)
+        .select_related("author", "author_contact")
+        .prefetch_related("attachments")
+        .order_by("created_at", "pk")
+    )
+
+
 def staff_users():
     return User.objects.filter(is_staff=True, is_active=True).order_by("email")
 
@@ -125,7 +144,12 @@ def task_detail(*, pk: int) -> Task:
         Task.objects.select_related("assignee")
         .prefetch_related(
             Prefetch("links", queryset=TaskLink.objects.select_related("relation").order_by("relation__name")),
-            "comments__author",
+            Prefetch(
+                "messages",
+                queryset=TaskMessage.objects.select_related("author", "author_contact", "published_by")
+                .prefetch_related("attachments")
+                .order_by("created_at", "pk"),
+            ),
         )
         .get(pk=pk)
     )

@@ -1,4 +1,4 @@
-"""Writes on support tasks, task links and comments."""
+"""Writes on support tasks and their links (the conversation: tasks.conversation)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from audit.bulk_history import execute_with_history
 from audit.updates import lock_for_update, model_update
 from relations.models import Relation
-from tasks.models import Task, TaskComment, TaskLink
+from tasks.models import Task, TaskLink
 from tasks.tasks import notify_status_change_task
 
 if TYPE_CHECKING:
@@ -56,7 +56,9 @@ def task_update(*, task: Task, actor, data: dict, version: int | None = None) ->
     return task
 
 
-def task_change_status(*, task: Task, status: str, actor) -> Task:
+def task_change_status(*, task: Task, status: str, actor, notify: bool = True) -> Task:
+    """Set the status; contacts whose preference asks are e-mailed after commit, unless the
+    change comes with a public reply that tells them itself (`notify=False`)."""
     if status not in Task.Status.values:
         raise ValidationError({"status": _("Unknown status.")})
     if task.status == status:
@@ -66,21 +68,12 @@ def task_change_status(*, task: Task, status: str, actor) -> Task:
         task.closed_at = timezone.now() if status == Task.Status.CLOSED else None
         task._history_user = actor
         task.save(update_fields=["status", "closed_at", "updated_at"])
-        change_id = task.history.order_by("-history_id").values_list("history_id", flat=True).first()
-        schema_name = cast("TenantDatabaseWrapper", connection).schema_name
-        # E-mails go out after commit, from the worker, once per change (tasks/notifications.py).
-        transaction.on_commit(lambda: notify_status_change_task.delay(schema_name, task.pk, change_id), robust=True)
+        if notify:
+            change_id = task.history.order_by("-history_id").values_list("history_id", flat=True).first()
+            schema_name = cast("TenantDatabaseWrapper", connection).schema_name
+            # E-mails go out after commit, from the worker, once per change (tasks/notifications.py).
+            transaction.on_commit(lambda: notify_status_change_task.delay(schema_name, task.pk, change_id), robust=True)
     return task
-
-
-def task_add_comment(*, task: Task, body: str, actor) -> TaskComment:
-    body = body.strip()
-    if not body:
-        raise ValidationError({"body": _("Write a comment first.")})
-    comment = TaskComment(task=task, body=body, author=actor)
-    comment.full_clean()
-    comment.save()
-    return comment
 
 
 def task_link_add(*, task: Task, relation: Relation, actor) -> TaskLink:

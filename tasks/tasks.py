@@ -11,3 +11,21 @@ def notify_status_change_task(schema_name: str, task_id: int, change_id: int) ->
     from tasks.notifications import notify_status_change
 
     return notify_status_change(task_id=task_id, change_id=change_id)
+
+
+@app.task(name="tasks.notify_public_reply", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_public_reply_task(schema_name: str, message_id: int) -> int:
+    """A staff member's public reply: e-mailed to the contacts whose preference asks for it."""
+    require_schema(schema_name)
+    from tasks.notifications import notify_public_reply
+
+    return notify_public_reply(message_id=message_id)
+
+
+@app.task(name="tasks.notify_customer_reply", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_customer_reply_task(schema_name: str, message_id: int) -> int:
+    """A customer's reply: the assignee is told, or the staff when nobody is assigned."""
+    require_schema(schema_name)
+    from tasks.notifications import notify_customer_reply
+
+    return notify_customer_reply(message_id=message_id)

@@ -16,10 +16,11 @@ from relations.access import get_relation_for_staff
 from relations.selectors import relation_search
 from staff.access import staff_required
 from staff.ui import error_text, page_number, parse_id, query_without_page, safe_next_url, search_text
-from tasks import services
+from tasks import conversation, services
 from tasks.access import get_task_for_staff, get_task_link_for_staff
-from tasks.forms import CommentForm, MoveTasksForm, StatusForm, TaskFilterForm, TaskForm
-from tasks.selectors import open_task_ids_of, support_tasks_for, task_page
+from tasks.forms import MessageForm, MoveTasksForm, StatusForm, TaskFilterForm, TaskForm
+from tasks.models import TaskMessage
+from tasks.selectors import desk_settings, open_task_ids_of, support_tasks_for, task_page
 
 
 @staff_required
@@ -99,7 +100,7 @@ def task_detail(request, pk: int):
             "task": task,
             "form": form,
             "status_form": StatusForm(initial={"status": task.status}),
-            "comment_form": CommentForm(),
+            "message_form": MessageForm(initial={"kind": desk_settings().default_message_kind}),
             "link_query": link_query,
             "link_results": _unlinked_relations(task, link_query) if link_query else None,
         },
@@ -127,16 +128,29 @@ def task_status(request, pk: int):
 
 @staff_required
 @require_POST
-def task_comment(request, pk: int):
+def task_message(request, pk: int):
+    """The message box: a public reply or an internal note, with files and a status."""
     task = get_task_for_staff(request, pk)
-    form = CommentForm(request.POST)
+    form = MessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.task_add_comment(task=task, body=form.cleaned_data["body"], actor=request.user)
+            conversation.post_staff_message(
+                task=task,
+                body=form.cleaned_data["body"],
+                kind=form.cleaned_data["kind"],
+                set_status=form.cleaned_data["set_status"] or None,
+                files=form.cleaned_data["files"],
+                actor=request.user,
+            )
         except ValidationError as exc:
             messages.error(request, error_text(exc))
+        else:
+            if form.cleaned_data["kind"] == TaskMessage.Kind.NOTE:
+                messages.success(request, _("Internal note added. Customers do not see it."))
+            else:
+                messages.success(request, _("Public reply sent."))
     else:
-        messages.error(request, _("Write a comment of at most 10,000 characters."))
+        messages.error(request, error_text(ValidationError(list(form.errors.values()))))
     return redirect("tasks:detail", pk=task.pk)
 
 

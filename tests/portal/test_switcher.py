@@ -99,7 +99,7 @@ def test_deep_links_into_another_organisation_answer_404(accountant, org_admin):
     assert client.post(org_url(other, f"tasks/{task.code}/"), {"body": "Hallo"}).status_code == 404
     assert client.post(org_url(other, f"members/{link.pk}/decide/"), {"decision": "approve"}).status_code == 404
     assert client.post(org_url(other, f"members/{link.pk}/access/"), {"support_access": "all"}).status_code == 404
-    assert not task.comments.exists()
+    assert not task.messages.exists()
 
 
 @pytest.mark.parametrize(

@@ -74,7 +74,7 @@ def test_a_task_of_another_organisation_answers_404_by_its_code(accountant, bakk
     for task in [tickets.at_cafe, tickets.other_at_bouwbedrijf, tickets.anneke_at_bouwbedrijf]:
         assert client.get(org_url(bakkerij, f"tasks/{task.code}/")).status_code == 404
         assert client.post(org_url(bakkerij, f"tasks/{task.code}/"), {"body": "Hallo?"}).status_code == 404
-    assert not tickets.at_cafe.comments.exists()
+    assert not tickets.at_cafe.messages.exists()
 
 
 def test_task_list_filters_by_text_and_status(accountant, bakkerij, tickets, supplier_user):
@@ -134,10 +134,10 @@ def test_adding_a_comment_shows_it_on_the_task_with_the_author(accountant, bakke
 
     assert response.redirect_chain == [(url, 302)]
     html = page(response)
-    assert "Your comment is added." in html
-    assert "Het scherm blijft zwart." in html and "anneke@visser-accountants.test" in html
-    comment = tickets.bert_at_bakkerij.comments.get()
-    assert comment.author == accountant.user
+    assert "Your reply is added." in html
+    assert "Het scherm blijft zwart." in html and accountant.full_name in html
+    comment = tickets.bert_at_bakkerij.messages.get()
+    assert (comment.author, comment.author_contact, comment.channel) == (accountant.user, accountant, "portal")
     assert "Het scherm blijft zwart." in page(staff_en.get(f"/tasks/{tickets.bert_at_bakkerij.pk}/"))
 
 
@@ -146,4 +146,4 @@ def test_an_empty_comment_is_not_added(accountant, bakkerij, tickets):
 
     portal_client(accountant).post(url, {"body": "   "})
 
-    assert not tickets.bert_at_bakkerij.comments.exists()
+    assert not tickets.bert_at_bakkerij.messages.exists()

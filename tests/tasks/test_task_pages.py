@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tasks.models import Task, TaskComment, TaskLink
+from tasks.models import Task, TaskMessage, TaskLink
 from tests.factories import RelationFactory, TaskFactory
 
 # The most statements a visit of the task list may take, however many tasks a page shows: the
@@ -214,7 +214,7 @@ def test_status_change_and_comment_from_the_detail_page(client_en):
     task = TaskFactory(relations=[RelationFactory()], status=Task.Status.NEW)
 
     client_en.post(f"/tasks/{task.pk}/status/", {"status": "closed"})
-    client_en.post(f"/tasks/{task.pk}/comments/", {"body": "Opgelost na telefonisch overleg."})
+    client_en.post(f"/tasks/{task.pk}/messages/", {"kind": "note", "body": "Opgelost na telefonisch overleg."})
 
     task.refresh_from_db()
     assert task.status == "closed" and task.closed_at is not None
@@ -227,11 +227,11 @@ def test_empty_comment_and_unknown_status_are_refused(client_en):
     task = TaskFactory(relations=[RelationFactory()])
 
     bad_status = client_en.post(f"/tasks/{task.pk}/status/", {"status": "deleted"}, follow=True).content.decode()
-    empty = client_en.post(f"/tasks/{task.pk}/comments/", {"body": "   "}, follow=True).content.decode()
+    empty = client_en.post(f"/tasks/{task.pk}/messages/", {"kind": "reply", "body": "   "}, follow=True).content.decode()
 
     assert "Choose a valid status." in bad_status
-    assert "Write a comment" in empty
-    assert not TaskComment.objects.exists()
+    assert "Write a message first." in empty
+    assert not TaskMessage.objects.exists()
     task.refresh_from_db()
     assert task.status == "open"
 
