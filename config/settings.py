@@ -66,6 +66,7 @@ TENANT_APPS = [
     "tasks",
     "portal",
     "portal_sync",
+    "mailin",
     "audit",
     "staff",
     "demo",
@@ -276,6 +277,13 @@ EMAIL_BACKEND = env_str(
     "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "support@backoffice.localhost")
+
+# --- E-mail in: the SMTP receiver `manage.py receive_mail` (mailin) ---
+# Loopback by default: in production a mail server (or docker's network) hands mail to it.
+INBOUND_SMTP_HOST = env_str("INBOUND_SMTP_HOST", "127.0.0.1")
+INBOUND_SMTP_PORT = env_int("INBOUND_SMTP_PORT", 2525)
+# Larger messages are refused with 552 while they arrive (aiosmtpd's data_size_limit).
+INBOUND_MAIL_MAX_BYTES = env_int("INBOUND_MAIL_MAX_BYTES", 25 * 1024 * 1024)
 
 # --- Celery (Redis broker); tenant context travels with each task (tenant-schemas-celery) ---
 # Tests use their own Redis databases, so a `make test` next to `make run` never mixes queues.

@@ -51,8 +51,8 @@ from portal.throttles import count_membership_attempt
 from staff.ui import error_text, paginate, query_without_page, safe_next_url
 from tasks.conversation import post_customer_reply
 from tasks.models import TaskMessage
-from tasks.selectors import public_messages
 from tasks.services import task_create
+from tasks.timeline import task_timeline
 
 
 def _render(request, template, context, membership=None, status=200):
@@ -475,6 +475,6 @@ def task_detail(request, org, task):
     return _render(
         request,
         "portal/task_detail.html",
-        {"task": task, "form": form, "replies": public_messages(task)},
+        {"task": task, "form": form, "timeline": task_timeline(task, for_customer=True)},
         membership,
     )

@@ -133,7 +133,9 @@ def relink(
             subscription=plan.to_subscription, contractant=plan.contractant, database=plan.database, actor=actor
         )
         task_ids = [task.pk for task in plan.tasks]
-        moved = move_tasks(task_ids=task_ids, from_relation=from_relation, to_relation=to_relation, actor=actor)
+        moved = move_tasks(
+            task_ids=task_ids, from_relation=from_relation, to_relation=to_relation, actor=actor, reason="relink"
+        )
         record = RelinkRecord.objects.create(
             contractant=plan.contractant,
             database=plan.database,

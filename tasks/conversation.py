@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from contacts.models import Contact
 from tasks.attachments import store_attachments
-from tasks.models import Task, TaskLink, TaskMessage
+from tasks.models import DeskSettings, Task, TaskLink, TaskMessage
 from tasks.selectors import desk_settings
 from tasks.services import task_change_status
 from tasks.tasks import notify_customer_reply_task, notify_public_reply_task
@@ -218,3 +218,18 @@ def publish_held_message(*, message: TaskMessage, actor) -> TaskMessage:
         message.save(update_fields=["kind", "held_for_review", "published_at", "published_by"])
         _touch(message.task)
     return message
+
+
+DESK_SETTING_FIELDS = ["default_message_kind", "reopen_window_days", "support_address_local_part"]
+
+
+def update_desk_settings(*, data: dict, actor) -> DeskSettings:
+    """Save this contractant's desk rules (one row, created on first save)."""
+    with transaction.atomic():
+        settings_row = DeskSettings.objects.select_for_update().order_by("pk").first() or DeskSettings()
+        for name in DESK_SETTING_FIELDS:
+            if name in data:
+                setattr(settings_row, name, data[name])
+        settings_row.full_clean()
+        settings_row.save()
+    return settings_row

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +10,7 @@ from relations.models import Relation
 from staff.ui import parse_id
 from tasks.conversation import MAX_MESSAGE_LENGTH, STATUSES_WITH_A_MESSAGE
 from tasks.fields import AttachmentsField
-from tasks.models import Task, TaskMessage
+from tasks.models import DeskSettings, Task, TaskMessage
 from tasks.selectors import staff_users
 
 
@@ -112,3 +114,17 @@ class MoveTasksForm(forms.Form):
         if not data.get("task_ids") and not data.get("all_open"):
             raise forms.ValidationError(_("Select at least one task, or all open tasks."))
         return data
+
+
+class DeskSettingsForm(forms.ModelForm):
+    class Meta:
+        model = DeskSettings
+        fields = ["default_message_kind", "reopen_window_days", "support_address_local_part"]
+        widgets = {"default_message_kind": forms.RadioSelect}
+
+    def clean_support_address_local_part(self):
+        value = self.cleaned_data["support_address_local_part"].strip().lower()
+        # An address's part before the @: letters, digits, dots, hyphens; "reply+" is ours.
+        if not re.fullmatch(r"[a-z0-9][a-z0-9.\-]{0,62}", value) or value.startswith("reply"):
+            raise forms.ValidationError(_("Use letters, digits, dots or hyphens, for example 'support'."))
+        return value

@@ -155,7 +155,9 @@ class TaskMessage(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REPLY)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.STAFF)
     # A staff member, or the portal login of the customer who wrote it.
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     author_contact = models.ForeignKey(
         "contacts.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="task_messages"
     )

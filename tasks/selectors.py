@@ -183,7 +183,7 @@ def support_tasks_for(contractant, *, only_open: bool = False, number: int = 1, 
         if only_open:
             tasks = tasks.exclude(status=Task.Status.CLOSED)
         rows = tasks.order_by("-created_at", "-pk").values(
-            "pk", "subject", "status", "priority", "created_at", "updated_at"
+            "pk", "code", "subject", "status", "priority", "created_at", "updated_at"
         )
         page = Paginator(rows, per_page).get_page(number)
         return page.paginator.count, list(page.object_list), page.number, page.paginator.num_pages
@@ -207,3 +207,53 @@ def support_tasks_for(contractant, *, only_open: bool = False, number: int = 1, 
 def open_task_count():
     """A relation's open tasks, as an annotation of the relation list (relations.selectors)."""
     return Count("task_links", filter=~Q(task_links__task__status=Task.Status.CLOSED))
+
+
+@dataclass(frozen=True)
+class SupportTaskDetail:
+    """One support task as contractant X may see it: its fields and its public replies only."""
+
+    supplier_name: str
+    relation_name: str
+    task: dict
+    replies: list[dict]
+
+
+def support_task_detail(contractant, code) -> SupportTaskDetail | None:
+    """The task with public `code` among those linked to contractant's bound relation, with
+    the public replies (tasks.selectors.public_messages: never an internal note); None when
+    nothing binds the contractant or the task is not one of them."""
+
+    def read(relation_id: int) -> tuple[dict, list[dict]] | None:
+        task = Task.objects.filter(links__relation_id=relation_id, code=code).first()
+        if task is None:
+            return None
+        fields = {
+            "pk": task.pk,
+            "code": task.code,
+            "subject": task.subject,
+            "description": task.description,
+            "status": task.status,
+            "status_label": task.get_status_display(),
+            "created_at": task.created_at,
+            "updated_at": task.updated_at,
+        }
+        replies = [
+            {
+                "who": reply.author_contact.full_name if reply.author_contact else reply.author_label,
+                "from_customer": reply.channel != TaskMessage.Channel.STAFF,
+                "body": reply.body,
+                "created_at": reply.created_at,
+                "attachments": [attachment.name for attachment in reply.attachments.all()],
+            }
+            for reply in public_messages(task)
+        ]
+        return fields, replies
+
+    found = read_for_bound_relation(contractant, read)
+    if found is None or found[1] is None:
+        return None
+    binding, (fields, replies) = found
+    return SupportTaskDetail(
+        supplier_name=binding.supplier_name, relation_name=binding.relation_name, task=fields, replies=replies
+    )

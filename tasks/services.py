@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, cast
 
@@ -96,7 +97,9 @@ def task_link_remove(*, link: TaskLink, actor) -> None:
         link.delete()
 
 
-def move_tasks(*, task_ids: Iterable[int], from_relation: Relation, to_relation: Relation, actor) -> int:
+def move_tasks(
+    *, task_ids: Iterable[int], from_relation: Relation, to_relation: Relation, actor, reason: str = "move_tasks"
+) -> int:
     """Move the links of the given tasks from one relation to another, in a fixed number of queries.
 
     A task linked to `from_relation` and to a third relation keeps the third link; a task
@@ -110,6 +113,9 @@ def move_tasks(*, task_ids: Iterable[int], from_relation: Relation, to_relation:
         return 0
     table = TaskLink._meta.db_table
     user_id = getattr(actor, "pk", None)
+    # One id for every history row of this move, so timelines show it as one action
+    # ("77 tasks moved") rather than one row per task (tasks.timeline).
+    batch = f"{reason} {uuid.uuid4().hex}"
     # Plain SQL through audit.bulk_history: a relink moves every open task of a relation, 10,000
     # and more at production size, in a fixed number of statements (bench/relink.py).
     with transaction.atomic():
@@ -124,7 +130,7 @@ def move_tasks(*, task_ids: Iterable[int], from_relation: Relation, to_relation:
             params=[from_relation.pk, ids, to_relation.pk],
             history_type="-",
             user_id=user_id,
-            reason="move_tasks",
+            reason=batch,
         )
         moved = execute_with_history(
             TaskLink,
@@ -132,6 +138,6 @@ def move_tasks(*, task_ids: Iterable[int], from_relation: Relation, to_relation:
             params=[to_relation.pk, from_relation.pk, ids],
             history_type="~",
             user_id=user_id,
-            reason="move_tasks",
+            reason=batch,
         )
     return len(dropped) + len(moved)

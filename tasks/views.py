@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -14,13 +15,15 @@ from django.views.decorators.http import require_POST
 from audit.updates import StaleVersionError
 from relations.access import get_relation_for_staff
 from relations.selectors import relation_search
-from staff.access import staff_required
+from staff.access import staff_admin_required, staff_required
 from staff.ui import error_text, page_number, parse_id, query_without_page, safe_next_url, search_text
 from tasks import conversation, services
-from tasks.access import get_task_for_staff, get_task_link_for_staff
-from tasks.forms import MessageForm, MoveTasksForm, StatusForm, TaskFilterForm, TaskForm
+from tasks.access import get_message_for_staff, get_task_for_staff, get_task_link_for_staff
+from tasks.forms import DeskSettingsForm, MessageForm, MoveTasksForm, StatusForm, TaskFilterForm, TaskForm
 from tasks.models import TaskMessage
-from tasks.selectors import desk_settings, open_task_ids_of, support_tasks_for, task_page
+from tasks.reply_address import support_address
+from tasks.selectors import desk_settings, open_task_ids_of, support_task_detail, support_tasks_for, task_page
+from tasks.timeline import task_timeline
 
 
 @staff_required
@@ -101,6 +104,7 @@ def task_detail(request, pk: int):
             "form": form,
             "status_form": StatusForm(initial={"status": task.status}),
             "message_form": MessageForm(initial={"kind": desk_settings().default_message_kind}),
+            "timeline": task_timeline(task),
             "link_query": link_query,
             "link_results": _unlinked_relations(task, link_query) if link_query else None,
         },
@@ -152,6 +156,21 @@ def task_message(request, pk: int):
     else:
         messages.error(request, error_text(ValidationError(list(form.errors.values()))))
     return redirect("tasks:detail", pk=task.pk)
+
+
+@staff_required
+@require_POST
+def task_publish_message(request, pk: int, code):
+    """A held e-mail that staff judged genuine becomes a public reply."""
+    task = get_task_for_staff(request, pk)
+    message = get_message_for_staff(task, code)
+    try:
+        conversation.publish_held_message(message=message, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("The e-mail is now a public reply."))
+    return redirect(f"{reverse('tasks:detail', args=[task.pk])}#message-{message.code}")
 
 
 def _links_block(request, task, error: str = ""):
@@ -246,6 +265,35 @@ def support_tasks(request):
             "pages": view.pages if view else 0,
         },
     )
+
+
+@staff_admin_required
+def desk_settings_edit(request):
+    """The contractant's desk rules: what the message box starts as, the reopen window, the
+    support address."""
+    form = DeskSettingsForm(request.POST or None, instance=desk_settings())
+    if request.method == "POST" and form.is_valid():
+        try:
+            conversation.update_desk_settings(data=form.cleaned_data, actor=request.user)
+        except ValidationError as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            messages.success(request, _("Desk settings saved."))
+            return redirect("tasks:settings")
+    return render(
+        request,
+        "tasks/settings.html",
+        {"form": form, "support_address": support_address(request.tenant)},
+    )
+
+
+@staff_required
+def support_task(request, code):
+    """Customer view of one support task: its public conversation, read in the supplier's schema."""
+    detail = support_task_detail(request.tenant, code)
+    if detail is None:
+        raise Http404
+    return render(request, "tasks/support_detail.html", {"detail": detail})
 
 
 @staff_required

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tasks.models import Task, TaskMessage, TaskLink
+from tasks.models import Task, TaskLink, TaskMessage
 from tests.factories import RelationFactory, TaskFactory
 
 # The most statements a visit of the task list may take, however many tasks a page shows: the
@@ -227,7 +227,9 @@ def test_empty_comment_and_unknown_status_are_refused(client_en):
     task = TaskFactory(relations=[RelationFactory()])
 
     bad_status = client_en.post(f"/tasks/{task.pk}/status/", {"status": "deleted"}, follow=True).content.decode()
-    empty = client_en.post(f"/tasks/{task.pk}/messages/", {"kind": "reply", "body": "   "}, follow=True).content.decode()
+    empty = client_en.post(
+        f"/tasks/{task.pk}/messages/", {"kind": "reply", "body": "   "}, follow=True
+    ).content.decode()
 
     assert "Choose a valid status." in bad_status
     assert "Write a message first." in empty
