@@ -34,10 +34,13 @@ MYPY_MODULES := tenants/services.py tenants/crossing.py tenants/hooks.py tenants
   audit/services.py audit/selectors.py staff/access.py staff/ui.py staff/panels.py \
   relations/services.py relations/selectors.py relations/access.py \
   subscriptions/services.py subscriptions/relink.py subscriptions/selectors.py subscriptions/access.py \
-  tasks/services.py tasks/selectors.py tasks/access.py \
+  tasks/services.py tasks/selectors.py tasks/access.py tasks/attachments.py tasks/conversation.py tasks/timeline.py \
+  tasks/reply_address.py tasks/notifications staff/mail.py \
   contacts/services contacts/selectors.py contacts/access.py \
   portal/services.py portal/selectors.py portal/access.py portal/invitations.py portal/throttles.py \
-  tenants/urls_for.py portal_sync/services.py portal_sync/selectors.py
+  portal/claims.py portal/email_change.py \
+  tenants/urls_for.py portal_sync/services.py portal_sync/selectors.py \
+  mailin/services.py mailin/selectors.py mailin/access.py mailin/parsing.py mailin/replies.py mailin/smtp.py
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

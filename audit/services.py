@@ -129,9 +129,11 @@ def record_login_failed(*, request, username: str | None) -> SecurityEvent | Non
 
 
 def record_lockout(*, request, username: str | None, ip_address: str | None) -> SecurityEvent | None:
+    # axes' ip_address is what it counts (an IPv6 client's /64, audit.client_ip.client_network);
+    # the log keeps the full address of the request.
     return record_security_event(
         kind=SecurityEvent.Kind.LOCKED_OUT,
         summary=gettext_noop("Login refused: too many failed attempts for this name from this address."),
         actor_label=username or "",
-        ip_address=ip_address or _client_ip(request),
+        ip_address=_client_ip(request) or ip_address,
     )

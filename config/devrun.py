@@ -42,6 +42,8 @@ def main() -> int:
     processes = {
         "web": subprocess.Popen([PYTHON, "manage.py", "runserver", f"0.0.0.0:{port}"], cwd=BASE_DIR, env=env),
         "client-online": subprocess.Popen([PYTHON, "-m", "portal_sync.mock.server"], cwd=BASE_DIR, env=env),
+        # E-mail in: replies on tasks and mail to the support addresses (mailin).
+        "mail-in": subprocess.Popen([PYTHON, "manage.py", "receive_mail"], cwd=BASE_DIR, env=env),
         "worker": subprocess.Popen(
             [
                 PYTHON,
@@ -82,7 +84,7 @@ def main() -> int:
                 stopping = True
         time.sleep(0.3)
 
-    print("\nStopping web server and worker...", flush=True)
+    print("\nStopping web server, worker and mail receiver...", flush=True)
     for process in processes.values():
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
@@ -134,11 +136,17 @@ def print_banner(port: str) -> None:
         if demo.is_supplier:
             lines.append(f"      staff without admin rights: {SUPPLIER_COLLEAGUE} / {DEMO_PASSWORD}")
     supplier = next(demo for demo in DEMO_CONTRACTANTS if demo.is_supplier)
-    portal = f"http://{supplier.schema_name.replace('_', '-')}.{base}:{port}/portal/"
+    supplier_host = f"{supplier.schema_name.replace('_', '-')}.{base}"
+    portal = f"http://{supplier_host}:{port}/portal/"
+    smtp_host = os.environ.get("INBOUND_SMTP_HOST", "127.0.0.1")
+    smtp_port = os.environ.get("INBOUND_SMTP_PORT", "2525")
     lines += [
         "",
         "  Mock Client Online (inspection): http://127.0.0.1:8765/",
         f"      admin endpoints: Authorization: Bearer {mock_admin_token()}",
+        "",
+        f"  E-mail in (SMTP, no login): {smtp_host}:{smtp_port}",
+        f"      new task: support@{supplier_host}; a reply: the reply+… address of a task's e-mail",
         "",
         f"  Customer portal: {portal}",
         f"      accountant in three organisations: {PORTAL_ACCOUNTANT} / {DEMO_PASSWORD}",

@@ -38,6 +38,12 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [BASE_DOMAIN, f".{BASE_DOMAIN}", "127.
 # The port in links to a contractant's host (e-mails, the platform admin): 443 behind the
 # production proxy, the port of `make run` in development.
 SITE_PORT = env_int("SITE_PORT", 443 if PRODUCTION else 8000)
+# The scheme of those links: https in production (behind the TLS proxy), http for `make run`.
+SITE_SCHEME = env_str("SITE_SCHEME", "https" if PRODUCTION else "http")
+if SITE_SCHEME not in {"http", "https"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"SITE_SCHEME must be http or https, got {SITE_SCHEME!r}")
 
 # --- Applications: django-tenants splits them between the public and tenant schemas ---
 SHARED_APPS = [
@@ -208,7 +214,9 @@ CSRF_COOKIE_SECURE = PRODUCTION
 # X-Forwarded-For) stand in front of the app; then the address the outermost trusted proxy saw
 # (audit.client_ip). django-axes, the rate limits and the security log all read it from there.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-AXES_CLIENT_IP_CALLABLE = "audit.client_ip.client_ip"
+# Lockouts and rate limits count an IPv6 client as its /64, the security log keeps the full address.
+RATELIMIT_IPV6_MASK = 64
+AXES_CLIENT_IP_CALLABLE = "audit.client_ip.client_network"
 
 # Login throttling (django-axes): five failures for one username (from any address), or five
 # from one address (for any username), lock for 15 min. Either alone can be walked around.
@@ -271,12 +279,60 @@ STORAGES = {
     },
 }
 
+# --- Uploaded files (task attachments, tasks.attachments) ---
+# Never served from a media URL: no URL conf serves MEDIA_ROOT and MEDIA_URL stays unset, so a file
+# is only ever read by the access-checked download views. Stored under <schema>/tasks/<task code>/.
+if ENVIRONMENT == "test":
+    from tempfile import gettempdir
+
+    # One folder per test database, shared with the worker a test starts; never the development files.
+    _default_media = Path(gettempdir()) / f"backoffice-media-{DATABASES['default']['TEST']['NAME']}"
+else:
+    _default_media = BASE_DIR / ".local" / "media"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or _default_media)
+ATTACHMENT_STORAGE = env_str("ATTACHMENT_STORAGE", "filesystem")
+if ATTACHMENT_STORAGE == "filesystem":
+    STORAGES["default"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # Under MEDIA_ROOT (its default location), so a test may point MEDIA_ROOT elsewhere.
+        "OPTIONS": {"file_permissions_mode": 0o640, "directory_permissions_mode": 0o750},
+    }
+elif ATTACHMENT_STORAGE == "s3":
+    # django-storages; needs `pip install boto3`, which takes its credentials from AWS_ACCESS_KEY_ID
+    # and AWS_SECRET_ACCESS_KEY (or an instance role). Keep the bucket private: nothing links to it.
+    if not env_str("AWS_STORAGE_BUCKET_NAME"):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("ATTACHMENT_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE") or None,
+            "location": env_str("AWS_LOCATION", ""),
+        },
+    }
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"ATTACHMENT_STORAGE must be filesystem or s3, got {ATTACHMENT_STORAGE!r}")
+# Per file and per message (all its files together); the reverse proxy in front must allow a
+# request body of at least ATTACHMENT_MAX_MESSAGE_BYTES, and should refuse much larger ones.
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+ATTACHMENT_MAX_MESSAGE_BYTES = env_int("ATTACHMENT_MAX_MESSAGE_BYTES", 50 * 1024 * 1024)
+
 # --- E-mail ---
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "support@backoffice.localhost")
+# A public reply's files travel in its e-mail while together at most this size; larger, the
+# e-mail names them and links to the task in the portal (tasks/notifications/customers.py).
+# 7 MiB: base64 adds a third, and the e-mail must pass a 10 MB limit (Postfix's default).
+TASK_EMAIL_ATTACHMENTS_MAX_BYTES = env_int("TASK_EMAIL_ATTACHMENTS_MAX_BYTES", 7 * 1024 * 1024)
 
 # --- E-mail in: the SMTP receiver `manage.py receive_mail` (mailin) ---
 # Loopback by default: in production a mail server (or docker's network) hands mail to it.

@@ -11,5 +11,6 @@ urlpatterns = [
     path("sync/", include("portal_sync.urls")),
     path("portal/", include("portal.urls")),
     path("", include("portal.staff_urls")),
+    path("", include("mailin.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

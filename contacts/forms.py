@@ -5,25 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import AttributeDefinition, Contact, ContactLink
 from contacts.services.attributes import clean_attribute_value
-from staff.ui import parse_id
+from staff.forms import VersionFieldMixin
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(VersionFieldMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["first_name", "last_name", "email", "phone", "job_title", "kind"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            # The version this form was drawn at: the service refuses a save over a newer one.
-            self.fields["version"] = forms.CharField(
-                widget=forms.HiddenInput, required=False, initial=self.instance.version
-            )
-
-    def clean_version(self) -> int:
-        # Anything but a number counts as drawn at no known version: the save is checked as stale.
-        return parse_id(self.cleaned_data.get("version")) or 0
 
     def clean(self):
         data = super().clean()

@@ -43,6 +43,7 @@ from contacts.services.links import unlink_contact, update_link
 from contacts.services.merge import merge_contacts
 from contacts.services.out_of_service import cancel_out_of_service, mark_out_of_service, out_of_service_plan
 from staff.access import staff_required
+from staff.forms import show_stale_version
 from staff.ui import error_text, paginate, parse_id, query_without_page
 
 if TYPE_CHECKING:
@@ -162,11 +163,7 @@ def contact_edit(request, pk: int):
             existing = exc.existing
             form.add_error("email", exc.messages[0])
         except StaleVersionError as exc:
-            # Shown again with what the user typed and what is saved now; saved again, it keeps theirs.
-            form.add_error(None, exc)
-            form.data = form.data.copy()
-            form.data["version"] = str(exc.version)
-            status = 409
+            status = show_stale_version(form, exc)
         except ValidationError as exc:
             form.add_error(None, error_text(exc))
         else:

@@ -10,6 +10,7 @@ import datetime
 import random
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from contacts.models import Contact
@@ -21,7 +22,8 @@ from portal.services import grant_portal_login
 from relations.models import Relation
 from relations.services import relation_create
 from subscriptions.services import bind_technical_setup, subscription_create
-from tasks.models import Task
+from tasks.conversation import hold_message_for_review, post_customer_reply, post_staff_message
+from tasks.models import Task, TaskMessage
 from tasks.services import task_change_status, task_create
 
 # (customer number, name, kind, KvK, street, number, postcode, city, binds schema, active subscription)
@@ -130,6 +132,9 @@ def seed_supplier_demo(*, actor_email: str, customers: dict, task_count: int = 3
         seeded = True
     if not Contact.objects.filter(user__isnull=False).exists():
         _seed_portal(actor=actor)
+        seeded = True
+    if not TaskMessage.objects.exists():
+        _seed_conversations(actor=actor)
         seeded = True
     return seeded
 
@@ -274,3 +279,110 @@ def _seed_portal(*, actor) -> None:
     link_contact(contact=lotte, relation=relations["K1001"], actor=actor, status="requested")
     for contact in Contact.objects.filter(username__in=[PORTAL_ACCOUNTANT, PORTAL_ADMIN, "jan@devries-prive.nl"]):
         grant_portal_login(contact=contact, password=DEMO_PASSWORD)
+
+
+def demo_pdf(text: str) -> bytes:
+    """A small, valid one-page PDF showing `text` (a payslip stand-in for the demo)."""
+    stream = f"BT /F1 14 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def demo_png(width: int = 240, height: int = 120) -> bytes:
+    """A small valid PNG (a grey 'screenshot' with a red bar) for the demo conversation."""
+    import struct
+    import zlib
+
+    rows = b""
+    for y in range(height):
+        colour = b"\xd0\x20\x20" if 40 <= y < 60 else b"\xee\xee\xee"
+        rows += b"\x00" + colour * width
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def _seed_conversations(*, actor) -> None:
+    """A few realistic conversations (issue 15): a payslip question with a PDF and a
+    screenshot, a customer who replied by e-mail, internal notes, and a held e-mail."""
+    relations = {relation.customer_number: relation for relation in Relation.objects.all()}
+    karin = Contact.objects.get(username=PORTAL_ACCOUNTANT)
+    anna = Contact.objects.get(username="anna@bakkerijjansen.nl")
+    payslip = task_create(
+        actor=actor,
+        subject="Loonstrook maart: te weinig vakantiedagen",
+        description="Gemeld in de portal.",
+        priority=Task.Priority.HIGH,
+        reporter=karin,
+        relations=[relations["K1001"]],
+    )
+    post_customer_reply(
+        task=payslip,
+        body="De loonstrook van maart toont 12 vakantiedagen, volgens de cao moeten het er 16 zijn. "
+        "De strook zit als PDF bij dit bericht.",
+        contact=karin,
+        channel=TaskMessage.Channel.PORTAL,
+        files=[SimpleUploadedFile("loonstrook-maart.pdf", demo_pdf("Loonstrook maart - vakantiedagen 12"))],
+    )
+    post_staff_message(
+        task=payslip,
+        body="Gecontroleerd: de verlofregeling is na de cao-wijziging van 1 maart niet bijgewerkt. "
+        "Niet aan de klant melden dat het onze fout was voordat Piet het bevestigt.",
+        kind=TaskMessage.Kind.NOTE,
+        actor=actor,
+    )
+    post_staff_message(
+        task=payslip,
+        body="Dank voor de loonstrook. We hebben de verlofregeling aangepast en de strook opnieuw "
+        "aangemaakt; in de schermafdruk ziet u de gecorrigeerde regel. Klopt het nu?",
+        kind=TaskMessage.Kind.REPLY,
+        actor=actor,
+        set_status=Task.Status.WAITING,
+        files=[SimpleUploadedFile("schermafdruk-verlof.png", demo_png())],
+    )
+    by_email = task_create(
+        actor=actor,
+        subject="Jaaropgave 2025 ontbreekt voor twee medewerkers",
+        reporter=anna,
+        relations=[relations["K1001"]],
+    )
+    post_staff_message(
+        task=by_email,
+        body="De jaaropgaven zijn opnieuw klaargezet. Kunt u controleren of ze nu zichtbaar zijn?",
+        kind=TaskMessage.Kind.REPLY,
+        actor=actor,
+        set_status=Task.Status.WAITING,
+    )
+    post_customer_reply(
+        task=by_email,
+        body="Ja, ze staan er nu allebei. Bedankt voor de snelle hulp!",
+        contact=anna,
+        channel=TaskMessage.Channel.EMAIL,
+        email_message_id="<demo-jaaropgave-1@bakkerijjansen.nl>",
+    )
+    hold_message_for_review(
+        task=by_email,
+        body="Kunt u de jaaropgaven ook naar dit adres sturen?",
+        sender="onbekend@gratismail.example",
+        email_message_id="<demo-onbekend-1@gratismail.example>",
+    )

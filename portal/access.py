@@ -18,10 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts.models import Contact, ContactLink
+from portal.email_change import EmailChange, email_change_payload
 from portal.invitations import invitation_code
 from portal.models import ContactInvitation, OrganisationClaim
 from portal.selectors import contact_of, memberships
-from tasks.models import Task
+from tasks.models import Task, TaskAttachment
+from tasks.selectors import public_messages
 
 
 def portal_contact(user) -> Contact | None:
@@ -152,6 +154,17 @@ def get_task_for_portal_user(request, membership: ContactLink, task_code) -> Tas
     return task
 
 
+def get_attachment_for_portal_user(request, task: Task, attachment_code) -> TaskAttachment:
+    """A file of a task the user may open (get_task_for_portal_user), and only a public one: on
+    a reply customers may read (tasks.selectors.public_messages: no internal note, no held
+    e-mail) or on the task itself. Any other file answers 404, like a missing one."""
+    readable = Q(message__isnull=True) | Q(message__in=public_messages(task).values("pk"))
+    attachment = TaskAttachment.objects.filter(readable, task=task, code=_uuid_or_404(attachment_code)).first()
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
 def require_admin(membership: ContactLink) -> None:
     if not membership.is_admin:
         raise Http404
@@ -163,13 +176,20 @@ def require_support_access(membership: ContactLink) -> None:
         raise Http404
 
 
-def get_invitation_for_portal_user(request, token: str) -> ContactInvitation:
-    """An open invitation for the logged-in person, named by the token of its e-mailed link;
-    404 for a bad or expired token and for an invitation meant for someone else."""
+def get_invitation_for_token(token: str) -> ContactInvitation:
+    """The open invitation the token of its e-mailed link names; 404 for a bad, expired, used or
+    declined token and for an organisation no longer active. No login is asked: the token was
+    mailed to the invited address, so whoever holds it controls that address."""
     code = invitation_code(token)
     invitation = (
         ContactInvitation.objects.select_related("relation", "invited_by")
-        .filter(code=code, contact=request.contact, accepted_at__isnull=True, expires_at__gt=timezone.now())
+        .filter(
+            code=code,
+            accepted_at__isnull=True,
+            declined_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            relation__is_active=True,
+        )
         .first()
         if code is not None
         else None
@@ -177,6 +197,24 @@ def get_invitation_for_portal_user(request, token: str) -> ContactInvitation:
     if invitation is None:
         raise Http404
     return invitation
+
+
+def get_email_change_for_token(token: str) -> EmailChange:
+    """The change of address the token of its e-mailed link asks (portal.email_change); 404 for a
+    bad or expired token, once the contact's address changed since it was asked (so it works
+    once), and when the member who asked may no longer edit that contact."""
+    payload = email_change_payload(token)
+    if payload is None:
+        raise Http404
+    membership = (
+        ContactLink.objects.select_related("contact", "relation")
+        .filter(pk=payload["m"], status=ContactLink.PortalStatus.APPROVED, relation__is_active=True)
+        .first()
+    )
+    contact = Contact.objects.filter(pk=payload["c"], username=payload["u"]).first()
+    if membership is None or contact is None or not may_edit_org_contact(membership, contact):
+        raise Http404
+    return EmailChange(membership=membership, contact=contact, email=payload["e"])
 
 
 def get_claim_for_staff(request, pk: int) -> OrganisationClaim:

@@ -7,6 +7,7 @@ from phonenumber_field.formfields import PhoneNumberField
 from contacts.models import Contact, ContactLink
 from portal.services import ADDRESS_FIELDS
 from relations.models import Relation
+from staff.forms import VersionFieldMixin
 from staff.validators import reject_control_characters
 from tasks.conversation import MAX_MESSAGE_LENGTH
 from tasks.fields import AttachmentsField
@@ -26,7 +27,7 @@ class AccessRequestForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
 
 
-class AddressForm(forms.ModelForm):
+class AddressForm(VersionFieldMixin, forms.ModelForm):
     class Meta:
         model = Relation
         fields = ADDRESS_FIELDS
@@ -38,11 +39,23 @@ class AddressForm(forms.ModelForm):
                 field.validators.append(reject_control_characters)
 
 
-class OrganisationContactForm(forms.Form):
+class ContactInviteForm(forms.Form):
+    """Add a contact: a name and an address, which gets an invitation (portal.invitations). The
+    rest (phone, preferences) is the person's, once they accepted."""
+
     first_name = forms.CharField(label=_("First name"), max_length=100, required=False, validators=ONE_LINE)
     last_name = forms.CharField(label=_("Last name"), max_length=100, validators=ONE_LINE)
     email = forms.EmailField(label=_("E-mail address"))
+
+
+class OrganisationContactForm(VersionFieldMixin, ContactInviteForm):
+    """A contact's details; `initial` carries the contact's version (staff.forms.VersionFieldMixin)."""
+
     phone = PhoneNumberField(label=_("Phone"), required=False, region="NL")
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        help_text=_("A new address is changed once it is confirmed by the link we e-mail to it."),
+    )
 
 
 class NotificationForm(forms.Form):
@@ -53,6 +66,10 @@ class NotificationForm(forms.Form):
 class MembershipRequestForm(forms.Form):
     customer_number = forms.CharField(label=_("Customer number"), max_length=20, validators=ONE_LINE)
     coc_number = forms.CharField(label=_("KvK number"), max_length=8, validators=ONE_LINE)
+
+
+class InvitationDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
 
 
 class ClaimDecisionForm(forms.Form):

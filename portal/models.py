@@ -6,8 +6,11 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from staff.validators import reject_control_characters
 
 
 class OrganisationClaim(models.Model):
@@ -43,37 +46,46 @@ class OrganisationClaim(models.Model):
 
 
 class ContactInvitation(models.Model):
-    """An organisation's administrator added an address that already belongs to a contact: that
-    person is linked only when they accept. Until then the organisation sees only what its
-    administrator typed (name and address), never the person's own data."""
+    """An organisation's administrator added an address: whoever it belongs to (someone new, a
+    known contact, a login name), the address gets this invitation, and nobody is linked or
+    created until its owner accepts by the e-mailed link. Until then the organisation sees only
+    what its administrator typed (name and address), the same for every address."""
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     relation = models.ForeignKey("relations.Relation", on_delete=models.CASCADE, related_name="+")
-    contact = models.ForeignKey("contacts.Contact", on_delete=models.CASCADE, related_name="portal_invitations")
-    # As the administrator typed them: what their organisation's list shows.
+    # As the administrator typed them: what their organisation's list shows, where the e-mail
+    # goes, and the name a new contact is created with.
     email = models.EmailField(_("e-mail address"))
-    first_name = models.CharField(_("first name"), max_length=100, blank=True)
-    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = models.CharField(_("first name"), max_length=100, blank=True, validators=[reject_control_characters])
+    last_name = models.CharField(_("last name"), max_length=100, validators=[reject_control_characters])
     invited_by = models.ForeignKey(
         "contacts.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("invited"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
+    # The contact who accepted (found by the address, or created then); empty until then.
+    contact = models.ForeignKey(
+        "contacts.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="portal_invitations"
+    )
 
     class Meta:
         verbose_name = _("contact invitation")
         verbose_name_plural = _("contact invitations")
         constraints = [
+            # One invitation per address and organisation until it is accepted; its index also
+            # serves "invitations for this address" (lower(email) first).
             models.UniqueConstraint(
-                fields=["relation", "contact"],
+                Lower("email"),
+                "relation",
                 condition=models.Q(accepted_at__isnull=True),
-                name="contact_invitation_one_open",
+                name="contact_invitation_one_open_per_address",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.contact_id} -> {self.relation_id}"
+        return f"{self.email} -> {self.relation_id}"
 
     @property
     def full_name(self) -> str:
@@ -82,3 +94,8 @@ class ContactInvitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+    @property
+    def is_open(self) -> bool:
+        """May still be accepted or declined."""
+        return self.accepted_at is None and self.declined_at is None and not self.is_expired

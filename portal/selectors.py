@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from contacts.models import Contact, ContactLink
@@ -39,18 +40,27 @@ def organisation_members(relation) -> QuerySet[ContactLink]:
 
 
 def open_invitations(relation) -> QuerySet[ContactInvitation]:
-    """Invitations of the organisation nobody has accepted yet, for its administrators' contact
-    list: only what they typed themselves (name, address), never the invited person's data."""
+    """Invitations of the organisation nobody has accepted yet (waiting, declined or expired),
+    for its administrators' contact list: only what they typed themselves (name, address), the
+    same for every address, never anything of whom the address belongs to."""
     return ContactInvitation.objects.filter(relation=relation, accepted_at__isnull=True).order_by(
         "last_name", "first_name", "pk"
     )
 
 
 def open_invitations_for(contact: Contact) -> QuerySet[ContactInvitation]:
-    """Invitations waiting for this person to accept, newest first, each with its organisation
-    and who invited them (one statement)."""
+    """Invitations to this person's address still waiting for an answer, newest first, each with
+    its organisation and who invited them (one statement, on the index of the invitations'
+    lower-case address)."""
     return (
-        ContactInvitation.objects.filter(contact=contact, accepted_at__isnull=True, expires_at__gt=timezone.now())
+        ContactInvitation.objects.alias(address=Lower("email"))
+        .filter(
+            address=contact.username,
+            accepted_at__isnull=True,
+            declined_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            relation__is_active=True,
+        )
         .select_related("relation", "invited_by")
         .order_by("-created_at", "-pk")
     )

@@ -19,24 +19,25 @@ from audit.models import SecurityEvent
 from audit.services import record_security_event
 from contacts.models import Contact, ContactLink
 from contacts.services.attributes import set_attribute_values
-from contacts.services.contacts import (
-    DuplicateContactError,
-    contact_with_email,
-    create_contact,
-    normalize_email,
-    update_contact,
-)
+from contacts.services.contacts import normalize_email, update_contact
 from contacts.services.links import link_contact, update_link
 from portal.access import require_may_edit_org_contact
-from portal.invitations import invite_contact
+from portal.claims import close_claims, open_claim
+from portal.email_change import request_email_change
+from portal.invitations import invite_address
 from portal.models import OrganisationClaim
 from portal.tasks import send_access_link_task
-from portal.throttles import normalize_customer_number
+from portal.throttles import (
+    count_matched_attempt,
+    count_membership_attempt,
+    normalize_coc_number,
+    normalize_customer_number,
+)
 from relations.models import Relation
 from relations.services import relation_update
 from staff.mail import send_templated_mail
 from tenants.models import current_contractant
-from tenants.urls_for import contractant_base_url
+from tenants.urls_for import contractant_url
 
 if TYPE_CHECKING:
     from config.postgresql.base import DatabaseWrapper as TenantDatabaseWrapper
@@ -97,7 +98,8 @@ def send_access_link(*, email: str) -> bool:
     user = grant_portal_login(contact=contact)
     if user is None or not user.is_active:
         return False
-    link = portal_url(
+    link = contractant_url(
+        current_contractant(),
         "portal:access_confirm",
         uidb64=urlsafe_base64_encode(force_bytes(user.pk)),
         token=default_token_generator.make_token(user),
@@ -106,27 +108,34 @@ def send_access_link(*, email: str) -> bool:
     return True
 
 
-def portal_url(name: str, **kwargs) -> str:
-    """An absolute portal address on this contractant's own domain, for e-mails."""
-    return contractant_base_url(current_contractant()) + reverse(name, kwargs=kwargs or None)
-
-
-def request_membership(*, contact: Contact, customer_number: str, coc_number: str, actor) -> ContactLink:
+def request_membership(
+    *, contact: Contact, customer_number: str, coc_number: str, actor, client_address: str | None
+) -> ContactLink:
     """Seed 001: join an organisation by customer number + KvK number.
 
-    Both must match one relation; otherwise one neutral message. A match alone never grants
-    rights: the request goes to the organisation's administrators (e-mail + portal notice)
-    or, when it has none, to the supplier's staff as an organisation claim
-    (selectors.pending_organisation_claims), who may make the requester its administrator.
-    Callers count the attempt first (portal.throttles.count_membership_attempt).
+    Every attempt is counted first (portal.throttles: per person, client address, customer
+    number and KvK number, and per organisation when both match), so no caller can guess
+    unthrottled; `client_address` is the requester's (audit.client_ip.client_ip). Both numbers
+    must match one relation; otherwise one neutral message. A match alone never grants rights:
+    the request goes to the organisation's administrators (e-mail + portal notice) or, when it
+    has none, to the supplier's staff as an organisation claim (portal.claims), who may make
+    the requester its administrator.
     """
+    count_membership_attempt(
+        contact=contact,
+        actor=actor,
+        client_address=client_address,
+        customer_number=customer_number,
+        coc_number=coc_number,
+    )
     relation = Relation.objects.filter(
         customer_number__iexact=normalize_customer_number(customer_number),
-        coc_number=coc_number.strip(),
+        coc_number=normalize_coc_number(coc_number),
         is_active=True,
     ).first()
     if relation is None:
         raise ValidationError(_("We could not find an organisation with this combination."), code="no_match")
+    count_matched_attempt(contact=contact, actor=actor, client_address=client_address, relation=relation)
     existing = ContactLink.objects.filter(contact=contact, relation=relation).first()
     if existing is not None:
         if existing.status == ContactLink.PortalStatus.APPROVED:
@@ -147,36 +156,8 @@ def request_membership(*, contact: Contact, customer_number: str, coc_number: st
         if has_admin:
             transaction.on_commit(lambda: _mail_admins_about_request(link.pk))
         else:
-            _open_claim(link=link, actor=actor)
+            open_claim(link=link, actor=actor)
     return link
-
-
-def _open_claim(*, link: ContactLink, actor) -> OrganisationClaim:
-    # A claim left pending by a decision made elsewhere (staff changed the link) is reused.
-    claim, _created = OrganisationClaim.objects.update_or_create(
-        link=link, status=OrganisationClaim.Status.PENDING, defaults={"requested_at": timezone.now()}
-    )
-    record_security_event(
-        kind=SecurityEvent.Kind.CLAIM_REQUESTED,
-        summary=gettext_noop(
-            "%(member)s asked to join %(relation)s, which has no portal administrator: waiting for staff approval."
-        ),
-        summary_params={"member": link.contact.full_name, "relation": link.relation.name},
-        actor=actor,
-        object_label=link.contact.full_name,
-        object_url=reverse("contacts:detail", args=[link.contact_id]),
-    )
-    return claim
-
-
-def _close_claims(*, link: ContactLink, approved: bool, actor) -> None:
-    """A request decided another way (its organisation's admins, an accepted invitation) leaves
-    no claim waiting in the staff queue."""
-    OrganisationClaim.objects.filter(link=link, status=OrganisationClaim.Status.PENDING).update(
-        status=OrganisationClaim.Status.APPROVED if approved else OrganisationClaim.Status.REFUSED,
-        decided_at=timezone.now(),
-        decided_by=actor if getattr(actor, "pk", None) else None,
-    )
 
 
 def _mail_admins_about_request(link_pk: int) -> None:
@@ -187,21 +168,29 @@ def _mail_admins_about_request(link_pk: int) -> None:
         links__status=ContactLink.PortalStatus.APPROVED,
         status=Contact.Status.ACTIVE,
     ).exclude(pk=link.contact_id)
-    members_url = portal_url("portal:members", org=link.relation.code)
+    members_url = contractant_url(current_contractant(), "portal:members", org=link.relation.code)
     for admin in admins:
         context = {"admin": admin, "link": link, "members_url": members_url}
         send_templated_mail("portal/email/request", context, admin.email)
+
+
+def _locked_link(link: ContactLink) -> ContactLink:
+    """The link reloaded and locked until commit, inside the caller's transaction: a decision
+    checks the status it changes under that lock, so two decisions cannot both see `requested`.
+    Links are locked before claims everywhere (decide_membership, decide_organisation_claim)."""
+    return ContactLink.objects.select_for_update(of=("self",)).select_related("contact", "relation").get(pk=link.pk)
 
 
 def decide_membership(
     *, link: ContactLink, approve: bool, support_access: str, decided_by: Contact, actor
 ) -> ContactLink:
     """An organisation admin approves (with a support access choice) or rejects a request."""
-    if link.status != ContactLink.PortalStatus.REQUESTED:
-        raise ValidationError(_("This request has already been decided."))
     if support_access not in ContactLink.SupportAccess.values:
         raise ValidationError(_("Choose the support access for this member."))
     with transaction.atomic():
+        link = _locked_link(link)
+        if link.status != ContactLink.PortalStatus.REQUESTED:
+            raise ValidationError(_("This request has already been decided."))
         link.decided_by = decided_by
         link.decided_at = timezone.now()
         link.save(update_fields=["decided_by", "decided_at"])
@@ -211,7 +200,7 @@ def decide_membership(
         if approve:
             data["support_access"] = support_access
         link = update_link(link=link, actor=actor, data=data)
-        _close_claims(link=link, approved=approve, actor=actor)
+        close_claims(link=link, approved=approve, actor=actor)
         _record_decision(link=link, approve=approve, decided_by=decided_by, actor=actor)
         transaction.on_commit(lambda: _mail_requester_about_decision(link.pk))
     return link
@@ -244,12 +233,9 @@ def decide_organisation_claim(*, claim: OrganisationClaim, approve: bool, actor)
     administrator with support access to all its tasks; refused, the request is rejected.
     Either way the requester gets the decision e-mail."""
     with transaction.atomic():
-        claim = (
-            OrganisationClaim.objects.select_for_update(of=("self",))
-            .select_related("link__contact", "link__relation")
-            .get(pk=claim.pk)
-        )
-        link = claim.link
+        link = _locked_link(claim.link)
+        claim = OrganisationClaim.objects.select_for_update().get(pk=claim.pk)
+        claim.link = link
         if claim.status != OrganisationClaim.Status.PENDING or link.status != ContactLink.PortalStatus.REQUESTED:
             raise ValidationError(_("This request has already been decided."))
         now = timezone.now()
@@ -290,7 +276,7 @@ def _mail_requester_about_decision(link_pk: int, *, by_staff: bool = False) -> N
         "link": link,
         "approved": link.status == ContactLink.PortalStatus.APPROVED,
         "by_staff": by_staff,
-        "portal_url": portal_url("portal:home"),
+        "portal_url": contractant_url(current_contractant(), "portal:home"),
     }
     send_templated_mail("portal/email/decision", context, link.contact.email)
 
@@ -308,46 +294,58 @@ def set_member_access(*, link: ContactLink, support_access: str, is_admin: bool 
     return update_link(link=link, actor=actor, data=data)
 
 
-def update_organisation_address(*, membership: ContactLink, data: dict, actor) -> Relation:
-    """NAW from the portal: admins only; recorded in the staff History as the portal user."""
+def update_organisation_address(*, membership: ContactLink, data: dict, actor, version: int | None = None) -> Relation:
+    """NAW from the portal: admins only; recorded in the staff History as the portal user.
+    `version`: the one the form was loaded at (audit.updates.lock_for_update), so a save from a
+    stale form does not overwrite what staff or another admin saved since."""
     if not membership.is_admin:
         raise ValidationError(_("Only administrators of this organisation can change its details."))
     relation = membership.relation
     relation._change_reason = "portal"
     return relation_update(
-        relation=relation, actor=actor, data={name: data[name] for name in ADDRESS_FIELDS if name in data}
+        relation=relation,
+        actor=actor,
+        data={name: data[name] for name in ADDRESS_FIELDS if name in data},
+        version=version,
     )
 
 
 def add_organisation_contact(*, membership: ContactLink, data: dict, actor) -> None:
-    """An admin adds a contact by name and e-mail address.
-
-    A new address becomes a new contact of the organisation. An address that already belongs
-    to a contact (active or not) links no one: that person gets an invitation to accept
-    (portal.invitations), and until then the organisation sees only what its admin typed.
-    Nothing is returned, so the page can only answer the same way whatever the address was.
-    """
+    """An admin adds a contact by name and e-mail address: whatever the address belongs to, it
+    gets an invitation (portal.invitations), and nobody is created or linked until its owner
+    accepts. Nothing is returned, so the page can only answer the same way whatever the
+    address was. Refused: an address already listed among the organisation's contacts (what
+    the admin sees there anyway; one statement, whoever the address belongs to)."""
     if not membership.is_admin:
         raise ValidationError(_("Only administrators of this organisation can add contacts."))
-    existing = contact_with_email(data.get("email", ""))
-    if existing is None:
-        try:
-            create_contact(
-                actor=actor, relation=membership.relation, link={"status": ContactLink.PortalStatus.APPROVED}, **data
-            )
-            return
-        except DuplicateContactError as exc:
-            existing = exc.existing  # created by someone else a moment ago
-    if existing is not None:
-        invite_contact(membership=membership, contact=existing, data=data, actor=actor)
+    email = data.get("email", "").strip()
+    listed = ContactLink.objects.filter(
+        relation=membership.relation, status=ContactLink.PortalStatus.APPROVED, contact__username=normalize_email(email)
+    )
+    if listed.exists():
+        raise ValidationError(_("%(email)s is already a contact of this organisation.") % {"email": email})
+    invite_address(membership=membership, data=data, actor=actor)
 
 
-def update_organisation_contact(*, membership: ContactLink, contact: Contact, data: dict, actor) -> Contact:
+def update_organisation_contact(
+    *, membership: ContactLink, contact: Contact, data: dict, actor, version: int | None = None
+) -> Contact:
     """Name, e-mail address and phone of a contact the member may edit (the one rule:
-    portal.access.may_edit_org_contact)."""
+    portal.access.may_edit_org_contact). `version`: the one the form was loaded at.
+
+    The name and phone are saved. Another e-mail address is not: a link to confirm it goes to
+    that address (portal.email_change), whether or not it is taken, so this answers the same
+    for every address. The same address in other capitals or spacing is saved as typed."""
     require_may_edit_org_contact(membership, contact)
     allowed = {name: data[name] for name in ["first_name", "last_name", "email", "phone"] if name in data}
-    return update_contact(contact=contact, actor=actor, data=allowed)
+    new_email = allowed.pop("email", None)
+    if new_email is not None and normalize_email(new_email) == contact.username:
+        allowed["email"] = new_email
+    with transaction.atomic():
+        contact = update_contact(contact=contact, actor=actor, data=allowed, version=version)
+        if new_email is not None and "email" not in allowed:
+            request_email_change(membership=membership, contact=contact, email=new_email, actor=actor)
+    return contact
 
 
 def set_notification_preference(

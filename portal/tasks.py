@@ -19,3 +19,11 @@ def send_access_link_task(schema_name: str, email: str) -> bool:
     from portal.services import send_access_link
 
     return send_access_link(email=email)
+
+
+@app.task(name="portal.send_email_change", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_email_change_task(schema_name: str, token: str) -> bool:
+    require_schema(schema_name)
+    from portal.email_change import send_email_change
+
+    return send_email_change(token=token)

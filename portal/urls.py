@@ -1,6 +1,7 @@
 from django.urls import path
 
 from portal import views
+from portal.attachment_views import task_attachment
 
 app_name = "portal"
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("organisations/add/", views.add_organisation, name="add_organisation"),
     path("requests/", views.my_requests, name="requests"),
     path("invitations/<token>/", views.invitation, name="invitation"),
+    path("email-change/<token>/", views.email_change, name="email_change"),
     path("o/<org>/", views.organisation, name="organisation"),
     path("o/<org>/contacts/", views.contacts, name="contacts"),
     path("o/<org>/contacts/new/", views.contact_add, name="contact_add"),
@@ -24,4 +26,5 @@ urlpatterns = [
     path("o/<org>/tasks/", views.task_list, name="tasks"),
     path("o/<org>/tasks/new/", views.task_new, name="task_new"),
     path("o/<org>/tasks/<task>/", views.task_detail, name="task"),
+    path("o/<org>/tasks/<task>/files/<uuid:code>/", task_attachment, name="attachment"),
 ]

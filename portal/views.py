@@ -13,13 +13,16 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.client_ip import client_ip
 from audit.services import record_login_failed
+from audit.updates import StaleVersionError
 from contacts.models import AttributeDefinition
-from contacts.services.contacts import DuplicateContactError
+from contacts.services.contacts import normalize_email
 from portal import services, throttles
 from portal.access import (
     approved_memberships,
-    get_invitation_for_portal_user,
+    get_email_change_for_token,
+    get_invitation_for_token,
     get_member_link_for_portal_user,
     get_membership_for_portal_user,
     get_org_contact_for_portal_user,
@@ -32,10 +35,13 @@ from portal.access import (
     require_support_access,
     visible_tasks,
 )
+from portal.email_change import confirm_email_change
 from portal.forms import (
     AccessRequestForm,
     AddressForm,
+    ContactInviteForm,
     DecisionForm,
+    InvitationDecisionForm,
     MemberAccessForm,
     MembershipRequestForm,
     NotificationForm,
@@ -45,9 +51,9 @@ from portal.forms import (
     PortalTaskForm,
     TaskFilterForm,
 )
-from portal.invitations import accept_invitation, invitation_token
+from portal.invitations import AddressUnusable, accept_invitation, decline_invitation, invitation_token
 from portal.selectors import open_invitations, open_invitations_for, organisation_members, pending_requests_of
-from portal.throttles import count_membership_attempt
+from staff.forms import show_stale_version
 from staff.ui import error_text, paginate, query_without_page, safe_next_url
 from tasks.conversation import post_customer_reply
 from tasks.models import TaskMessage
@@ -139,11 +145,19 @@ def organisation(request, org):
     if request.method == "POST":
         relation = type(relation).objects.get(pk=relation.pk)
     form = AddressForm(request.POST or None, instance=relation)
+    status = 200
     if request.method == "POST":
         require_admin(membership)
         if form.is_valid():
             try:
-                services.update_organisation_address(membership=membership, data=form.cleaned_data, actor=request.user)
+                services.update_organisation_address(
+                    membership=membership,
+                    data=form.cleaned_data,
+                    actor=request.user,
+                    version=form.cleaned_data["version"],
+                )
+            except StaleVersionError as exc:
+                status = show_stale_version(form, exc)
             except ValidationError as exc:
                 form.add_error(None, error_text(exc))
             else:
@@ -153,7 +167,9 @@ def organisation(request, org):
                 # htmx swaps only the address card: it shows the message and the saved values.
                 form = AddressForm(instance=type(membership.relation).objects.get(pk=membership.relation_id))
     template = "portal/organisation.html#address" if request.htmx else "portal/organisation.html"
-    return _render(request, template, {"form": form}, membership, status=400 if form.errors else 200)
+    if form.errors and status == 200:
+        status = 400
+    return _render(request, template, {"form": form}, membership, status=status)
 
 
 @portal_required
@@ -168,21 +184,21 @@ def contacts(request, org):
 def contact_add(request, org):
     membership = get_membership_for_portal_user(request, org)
     require_admin(membership)
-    form = OrganisationContactForm(request.POST or None)
+    form = ContactInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = {**form.cleaned_data, "phone": form.cleaned_data["phone"] or ""}
+        data = form.cleaned_data
         try:
             services.add_organisation_contact(membership=membership, data=data, actor=request.user)
         except ValidationError as exc:
             form.add_error(None, error_text(exc))
         else:
-            # One answer, whoever the address belongs to: a new contact, a known person (who is
-            # invited), someone out of service. The list then shows what the admin typed.
+            # One answer and one list entry, whoever the address belongs to (someone new, a known
+            # person, someone out of service, a login name): it is invited.
             messages.success(
                 request,
                 _(
-                    "%(email)s is added. If this address is already known to us, its owner first gets "
-                    "an e-mail to accept, and is listed as invited until then."
+                    "%(email)s is invited: an e-mail with a link to accept is on its way. Until it is "
+                    "accepted, the address is listed as invited."
                 )
                 % {"email": data["email"].strip()},
             )
@@ -210,19 +226,25 @@ def contact_detail(request, org, contact):
             "last_name": person.last_name,
             "email": person.email,
             "phone": person.phone,
+            "version": person.version,
         },
     )
     notify = NotificationForm(
         request.POST if section == "notify" else None,
         initial={"notify_scope": person.notify_scope, "notify_trigger": person.notify_trigger},
     )
-    attribute_error = None
+    attribute_error, status, saved = None, 200, _("Saved.")
     if request.method == "POST":
         try:
             if section == "details" and details.is_valid():
                 data = {**details.cleaned_data, "phone": details.cleaned_data["phone"] or ""}
+                if normalize_email(data["email"]) != person.username:
+                    # The same words whether the address is free or taken (portal.email_change).
+                    saved = _(
+                        "Saved. The e-mail address changes once it is confirmed: we have sent a link to %(email)s."
+                    ) % {"email": data["email"].strip()}
                 services.update_organisation_contact(
-                    membership=membership, contact=person, data=data, actor=request.user
+                    membership=membership, contact=person, data=data, actor=request.user, version=data["version"]
                 )
             elif section == "notify" and notify.is_valid():
                 services.set_notification_preference(
@@ -247,9 +269,8 @@ def contact_detail(request, org, contact):
                 )
             else:
                 raise ValidationError(_("Check the fields marked below."))
-        except DuplicateContactError:
-            # Whose address it is stays unsaid: the portal never names another person.
-            details.add_error("email", _("This e-mail address cannot be used. Choose another one."))
+        except StaleVersionError as exc:
+            status = show_stale_version(details, exc)
         except ValidationError as exc:
             if section == "attributes":
                 attribute_error = error_text(exc)
@@ -258,9 +279,10 @@ def contact_detail(request, org, contact):
             else:
                 details.add_error(None, error_text(exc))
         else:
-            messages.success(request, _("Saved."))
+            messages.success(request, saved)
             return redirect("portal:contact", org=org, contact=person.code)
-    failed = bool(details.errors or notify.errors or attribute_error)
+    if status == 200 and (details.errors or notify.errors or attribute_error):
+        status = 400
     return _render(
         request,
         "portal/contact_detail.html",
@@ -273,7 +295,7 @@ def contact_detail(request, org, contact):
             "attribute_error": attribute_error,
         },
         membership,
-        status=400 if failed else 200,
+        status=status,
     )
 
 
@@ -282,14 +304,12 @@ def add_organisation(request):
     form = MembershipRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            count_membership_attempt(
-                request, contact=request.contact, customer_number=form.cleaned_data["customer_number"]
-            )
             link = services.request_membership(
                 contact=request.contact,
                 customer_number=form.cleaned_data["customer_number"],
                 coc_number=form.cleaned_data["coc_number"],
                 actor=request.user,
+                client_address=client_ip(request),
             )
         except ValidationError as exc:
             form.add_error(None, error_text(exc))
@@ -309,28 +329,66 @@ def add_organisation(request):
     )
 
 
-@portal_required
 def invitation(request, token):
-    """The e-mailed invitation link: the invited person, logged in as themselves, accepts."""
+    """The e-mailed invitation link. It asks no login: whoever holds it controls the invited
+    address (portal.invitations). GET shows who invites them to which organisation; POST (CSRF
+    as on every form) accepts or declines."""
     try:
-        invitation = get_invitation_for_portal_user(request, token)
+        invitation = get_invitation_for_token(token)
     except Http404:
-        return render(
-            request, "portal/invitation_invalid.html", {"memberships": approved_memberships(request)}, status=404
+        return render(request, "portal/invitation_invalid.html", status=404)
+    form = InvitationDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actor = request.user if request.user.is_authenticated else None
+        params = {"name": invitation.relation.name}
+        try:
+            if form.cleaned_data["decision"] == "decline":
+                decline_invitation(invitation=invitation, actor=actor)
+                messages.success(request, _("You declined the invitation of %(name)s. Nothing changes.") % params)
+                return redirect("portal:login")
+            link = accept_invitation(invitation=invitation, actor=actor)
+        except AddressUnusable as exc:
+            return render(request, "portal/address_unusable.html", {"message": error_text(exc)}, status=409)
+        except ValidationError:
+            return render(request, "portal/invitation_invalid.html", status=404)
+        contact = portal_contact(request.user)
+        if contact is not None and contact.pk == link.contact_id:
+            messages.success(request, _("You are now a contact of %(name)s.") % params)
+            return redirect("portal:organisation", org=invitation.relation.code)
+        messages.success(
+            request,
+            _(
+                "You are now a contact of %(name)s. Log in to the customer portal, or ask for a link to set "
+                "your password if you have none yet."
+            )
+            % params,
         )
+        return redirect("portal:login")
+    return render(
+        request, "portal/invitation.html", {"invitation": invitation, "form": form}, status=400 if form.errors else 200
+    )
+
+
+def email_change(request, token):
+    """The link mailed to a new address (portal.email_change): whoever holds it controls that
+    address, so it asks no login. GET shows the change; POST confirms it."""
+    try:
+        change = get_email_change_for_token(token)
+    except Http404:
+        return render(request, "portal/email_change_invalid.html", status=404)
     if request.method == "POST":
         try:
-            accept_invitation(invitation=invitation, contact=request.contact, actor=request.user)
-        except ValidationError as exc:
-            messages.error(request, error_text(exc))
-            return redirect("portal:home")
-        messages.success(request, _("You are now a contact of %(name)s.") % {"name": invitation.relation.name})
-        return redirect("portal:organisation", org=invitation.relation.code)
-    return render(
-        request,
-        "portal/invitation.html",
-        {"invitation": invitation, "memberships": approved_memberships(request), "membership": None},
-    )
+            # Recorded as the change of the member who asked for it; the link only confirms it.
+            confirm_email_change(change=change, actor=change.membership.contact.user)
+        except AddressUnusable as exc:
+            return render(request, "portal/address_unusable.html", {"message": error_text(exc)}, status=409)
+        messages.success(
+            request,
+            _("The e-mail address of %(name)s is now %(email)s.")
+            % {"name": change.contact.full_name, "email": change.email},
+        )
+        return redirect("portal:home" if portal_contact(request.user) else "portal:login")
+    return render(request, "portal/email_change.html", {"change": change})
 
 
 @portal_required

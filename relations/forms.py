@@ -4,11 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from relations.models import Relation
-from staff.ui import parse_id
+from staff.forms import VersionFieldMixin
 from staff.validators import reject_control_characters
 
 
-class RelationForm(forms.ModelForm):
+class RelationForm(VersionFieldMixin, forms.ModelForm):
     class Meta:
         model = Relation
         fields = [
@@ -24,18 +24,6 @@ class RelationForm(forms.ModelForm):
             "is_active",
             "sync_client_online",
         ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            # The version this form was drawn at: the service refuses a save over a newer one.
-            self.fields["version"] = forms.CharField(
-                widget=forms.HiddenInput, required=False, initial=self.instance.version
-            )
-
-    def clean_version(self) -> int:
-        # Anything but a number counts as drawn at no known version: the save is checked as stale.
-        return parse_id(self.cleaned_data.get("version")) or 0
 
 
 class PersonRelationForm(RelationForm):

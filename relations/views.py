@@ -24,6 +24,7 @@ from relations.models import Relation
 from relations.panels import relation_history_panels, relation_panels
 from relations.selectors import relation_list, relation_search
 from staff.access import staff_required
+from staff.forms import show_stale_version
 from staff.ui import error_text, paginate, parse_id, query_without_page
 
 
@@ -71,11 +72,7 @@ def relation_edit(request, pk: int):
         try:
             services.relation_update(relation=relation, actor=request.user, data=data, version=data["version"])
         except StaleVersionError as exc:
-            # Shown again with what the user typed and what is saved now; saved again, it keeps theirs.
-            form.add_error(None, exc)
-            form.data = form.data.copy()
-            form.data["version"] = str(exc.version)
-            status = 409
+            status = show_stale_version(form, exc)
         except ValidationError as exc:
             form.add_error(None, error_text(exc))
         else:

@@ -1,4 +1,5 @@
-"""Forms of the staff shell: the login and the security log's filters."""
+"""Forms of the staff shell: the login, the security log's filters, and the version an edit
+form carries (for every app's edit forms, staff and portal alike)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,37 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import SecurityEvent
+from audit.updates import StaleVersionError
+from staff.ui import parse_id
+
+
+class VersionFieldMixin:
+    """A hidden `version`: the one the edited object had when the form was drawn, so its update
+    service refuses a save over a newer one (audit.updates.lock_for_update). A ModelForm carries
+    it when it edits (its instance is saved); a plain form when its `initial` has a version.
+    Mixed in before the form class: `class ContactForm(VersionFieldMixin, forms.ModelForm)`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.pk is not None:
+            self.fields["version"] = forms.CharField(widget=forms.HiddenInput, required=False, initial=instance.version)
+        elif instance is None and "version" in self.initial:
+            self.fields["version"] = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_version(self) -> int:
+        # Anything but a number counts as drawn at no known version: the save is checked as stale.
+        return parse_id(self.cleaned_data.get("version")) or 0
+
+
+def show_stale_version(form: forms.BaseForm, exc: StaleVersionError) -> int:
+    """A save refused as stale: the form is shown again with what the user typed, the
+    differences as its errors, and the hidden version set to the row's now, so saving it again
+    keeps the user's values knowingly. Returns the status to answer (409)."""
+    form.add_error(None, exc)
+    form.data = form.data.copy()
+    form.data[form.add_prefix("version")] = str(exc.version)
+    return 409
 
 
 class SecurityEventFilterForm(forms.Form):

@@ -26,6 +26,7 @@ STAFF_NAVIGATION = [
     NavItem(_("Support tasks"), "tasks:support"),
     NavItem(_("Sync status"), "portal_sync:status"),
     NavItem(_("Portal requests"), "portal_staff:claims"),
+    NavItem(_("Unknown senders"), "mailin:queue"),
     NavItem(_("Security log"), "staff:security_log", admin_only=True),
     NavItem(_("Desk settings"), "tasks:settings", admin_only=True),
 ]

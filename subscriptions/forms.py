@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from staff.ui import search_text
 from staff.validators import reject_control_characters
 from subscriptions.models import Subscription
-from subscriptions.selectors import bindable_contractants, contractant_choices
+from subscriptions.selectors import contractant_choices
 from tenants.models import Contractant, database_choices
 
 
@@ -45,8 +45,10 @@ class TechnicalSetupForm(forms.Form):
         if database not in dict(database_choices()):
             database = "default"
         if self.is_bound:
-            # Posted: any bindable contractant of the database is valid (looked up by key).
-            self.fields["contractant"].queryset = bindable_contractants(database=database)
+            # Posted: any active contractant of the database is a valid choice (looked up by key),
+            # also one the picker never offers (a supplier, this environment): the service then
+            # refuses it and writes the refusal to the security log, as it should for a crafted post.
+            self.fields["contractant"].queryset = Contractant.objects.filter(database=database, is_active=True)
         else:
             self.initial.update({"database": database, "search": search_text(source.get(self.add_prefix("search")))})
             # Drawn by the template (subscriptions/_contractant_options.html), as the htmx search does.

@@ -13,8 +13,13 @@ from audit.models import SecurityEvent
 from audit.services import record_security_event
 from audit.updates import changed_fields, model_update
 from relations.models import Relation
+from staff.ui import parse_id
 from subscriptions.models import Subscription, TechnicalSetup
 from tenants.models import Contractant, ContractantBinding, current_contractant
+
+
+def _not_a_supplier() -> str:
+    return _("Only a supplier environment can bind contractants to its relations.")
 
 
 def subscription_create(
@@ -46,12 +51,16 @@ def subscription_update(*, subscription: Subscription, actor, data: dict) -> Sub
     return subscription
 
 
-def binding_refusal(*, subscription: Subscription, contractant: Contractant, database: str) -> str | None:
-    """Why this binding cannot be made, as a message for the user; None when it can."""
-    current = current_contractant()
+def binding_refusal(
+    *, subscription: Subscription, contractant: Contractant, database: str, holder: Contractant | None = None
+) -> str | None:
+    """Why this binding cannot be made, as a message for the user; None when it can.
+    `holder` is this environment's contractant (default: the connection's); bind_technical_setup
+    passes both rows as it locked them, so the roles checked are the roles saved now."""
+    current = holder or current_contractant()
     # Roles first: a customer environment never learns more about the platform than "no".
     if not current.is_supplier:
-        return _("Only a supplier environment can bind contractants to its relations.")
+        return _not_a_supplier()
     if contractant.pk == current.pk:
         return _("%(contractant)s is this environment itself and cannot be bound to a relation.") % {
             "contractant": contractant.name
@@ -72,13 +81,13 @@ def binding_refusal(*, subscription: Subscription, contractant: Contractant, dat
             "actual": contractant.database,
             "chosen": database,
         }
-    holder = ContractantBinding.objects.filter(bound_contractant=contractant).select_related("holder").first()
-    if holder is not None:
-        if holder.holder_id == current.pk:
+    binding = ContractantBinding.objects.filter(bound_contractant=contractant).select_related("holder").first()
+    if binding is not None:
+        if binding.holder_id == current.pk:
             return _(
                 "%(contractant)s is already bound to the relation %(relation)s. A contractant can be bound "
                 "by one relation at a time; use 'Relink' on that relation to move it."
-            ) % {"contractant": contractant.name, "relation": holder.relation_name}
+            ) % {"contractant": contractant.name, "relation": binding.relation_name}
         # Another supplier's customer relation is not ours to show.
         return _("%(contractant)s is already bound by another supplier environment.") % {
             "contractant": contractant.name
@@ -119,11 +128,28 @@ def delete_binding(*, setup: TechnicalSetup, actor, keep_registry: bool = False)
 def bind_technical_setup(
     *, subscription: Subscription, contractant: Contractant, database: str, actor
 ) -> TechnicalSetup:
-    """Bind an active subscription to (database, contractant): one relation per contractant."""
+    """Bind an active subscription to (database, contractant): one relation per contractant.
+
+    Both contractants' rows are locked (in key order, so two bindings cannot deadlock) and their
+    roles read under that lock: a role the platform admin changes meanwhile
+    (tenants.services.set_contractant_role, which locks the same row) either waits for this
+    binding or is seen by it."""
     try:
         with transaction.atomic():
             subscription = Subscription.objects.select_for_update().select_related("relation").get(pk=subscription.pk)
-            refusal = binding_refusal(subscription=subscription, contractant=contractant, database=database)
+            holder_pk = current_contractant().pk
+            locked = {
+                row.pk: row
+                for row in Contractant.objects.select_for_update()
+                .filter(pk__in=[holder_pk, contractant.pk])
+                .order_by("pk")
+            }
+            if contractant.pk not in locked:
+                raise ValidationError(_("%(contractant)s no longer exists.") % {"contractant": contractant.name})
+            contractant = locked[contractant.pk]
+            refusal = binding_refusal(
+                subscription=subscription, contractant=contractant, database=database, holder=locked[holder_pk]
+            )
             if refusal:
                 raise ValidationError(refusal)
             return create_binding(subscription=subscription, contractant=contractant, database=database, actor=actor)
@@ -136,14 +162,34 @@ def bind_technical_setup(
         refusal = " ".join(exc.messages)
     # After the rolled-back attempt, so the entry stays: refusals are what an administrator
     # reviewing the log wants to see (a customer environment probing for others, a race).
+    record_binding_refusal(subscription=subscription, contractant_label=contractant.name, reason=refusal, actor=actor)
+    raise ValidationError(refusal)
+
+
+def record_binding_refusal(*, subscription: Subscription, contractant_label: str, reason: str, actor) -> None:
+    """The security log's entry for a refused binding: by the service above, and by the setup
+    page for a post no form offered (a customer environment has no picker:
+    subscriptions.views.setup_bind)."""
     record_security_event(
         kind=SecurityEvent.Kind.BINDING_REFUSED,
         summary=gettext_noop("Binding of %(contractant)s to %(relation)s refused: %(reason)s"),
-        summary_params={"contractant": contractant.name, "relation": subscription.relation.name, "reason": refusal},
+        summary_params={"contractant": contractant_label, "relation": subscription.relation.name, "reason": reason},
         actor=actor,
         object_label=subscription.relation.name,
     )
-    raise ValidationError(refusal)
+
+
+def refuse_binding_outside_supplier(*, subscription: Subscription, posted_contractant: str | None, actor) -> None:
+    """A binding posted in an environment that is no supplier (only a crafted post can): logged
+    with the contractant it named (its name when the key is one, else what was posted)."""
+    pk = parse_id(posted_contractant)
+    name = Contractant.objects.filter(pk=pk).values_list("name", flat=True).first() if pk is not None else None
+    record_binding_refusal(
+        subscription=subscription,
+        contractant_label=name or (posted_contractant or "")[:100],
+        reason=_not_a_supplier(),
+        actor=actor,
+    )
 
 
 def unbind_technical_setup(*, subscription: Subscription, actor) -> None:

@@ -58,6 +58,13 @@ def subscription_edit(request, pk: int):
 def setup_bind(request, pk: int):
     subscription = get_subscription_for_staff(request, pk)
     prefix = f"setup-{subscription.pk}"
+    if not current_contractant().is_supplier:
+        # No page here offers this form: a post is crafted. Logged, and answered as if there
+        # were nothing to post to.
+        services.refuse_binding_outside_supplier(
+            subscription=subscription, posted_contractant=request.POST.get(f"{prefix}-contractant"), actor=request.user
+        )
+        raise Http404
     if request.POST.get("action") == "search":
         # The search button without JavaScript: show the tab with the matches of what was typed.
         query = urlencode(

@@ -1,7 +1,7 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from tasks.models import Task, TaskLink, TaskMessage
+from tasks.models import Task, TaskAttachment, TaskLink, TaskMessage
 from tasks.selectors import task_detail
 
 
@@ -18,3 +18,9 @@ def get_task_link_for_staff(request, task: Task, pk: int) -> TaskLink:
 
 def get_message_for_staff(task: Task, code) -> TaskMessage:
     return get_object_or_404(TaskMessage, task=task, code=code)
+
+
+def get_attachment_for_staff(request, task: Task, code) -> TaskAttachment:
+    """A file of the task (from get_task_for_staff): staff see every file of the tasks they may
+    open, internal notes' too. A file of another task answers 404 like a missing one."""
+    return get_object_or_404(TaskAttachment.objects.select_related("message"), task=task, code=code)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-MAX_FILES_PER_MESSAGE = 10
+from tasks.attachments import ACCEPTED_EXTENSIONS, MAX_FILES_PER_MESSAGE
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -13,13 +13,15 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class AttachmentsField(forms.FileField):
-    """Zero or more files; what they may be is checked by tasks.attachments on storing."""
+    """Zero or more files. What they may be is checked by content in tasks.attachments when they
+    are stored; the input's `accept` only helps the browser's file picker."""
 
     widget = MultipleFileInput
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", _("Attachments"))
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact
 from relations.models import Relation
+from staff.forms import VersionFieldMixin
 from staff.ui import parse_id
 from tasks.conversation import MAX_MESSAGE_LENGTH, STATUSES_WITH_A_MESSAGE
 from tasks.fields import AttachmentsField
@@ -36,7 +37,7 @@ class TaskFilterForm(forms.Form):
     open = forms.BooleanField(label=_("Only open tasks"), required=False)
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(VersionFieldMixin, forms.ModelForm):
     assignee = StaffUserChoiceField(label=_("Assignee"), required=False, queryset=staff_users())
     relation = forms.ModelChoiceField(
         label=_("Relation"),
@@ -55,15 +56,6 @@ class TaskForm(forms.ModelForm):
         self.fields["reporter"].queryset = Contact.objects.filter(status=Contact.Status.ACTIVE).order_by(
             "last_name", "first_name"
         )
-        if self.instance.pk:
-            # The version this form was drawn at: the service refuses a save over a newer one.
-            self.fields["version"] = forms.CharField(
-                widget=forms.HiddenInput, required=False, initial=self.instance.version
-            )
-
-    def clean_version(self) -> int:
-        # Anything but a number counts as drawn at no known version: the save is checked as stale.
-        return parse_id(self.cleaned_data.get("version")) or 0
 
 
 class StatusForm(forms.Form):

@@ -316,21 +316,3 @@ class DeskSettings(models.Model):
 
     def __str__(self) -> str:
         return "desk settings"
-
-
-class NotificationLog(models.Model):
-    """One row per (status change, contact) e-mailed: a retried worker never sends twice."""
-
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="notifications")
-    change_id = models.BigIntegerField(help_text="id of the task's history record of the status change")
-    contact = models.ForeignKey("contacts.Contact", on_delete=models.CASCADE, related_name="+")
-    status = models.CharField(max_length=10)
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["change_id", "contact"], name="notification_once_per_change_and_contact")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.task_id}/{self.change_id} -> {self.contact_id}"

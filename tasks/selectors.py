@@ -251,9 +251,12 @@ def support_task_detail(contractant, code) -> SupportTaskDetail | None:
         return fields, replies
 
     found = read_for_bound_relation(contractant, read)
-    if found is None or found[1] is None:
+    if found is None:
         return None
-    binding, (fields, replies) = found
+    binding, read_back = found
+    if read_back is None:
+        return None
+    fields, replies = read_back
     return SupportTaskDetail(
         supplier_name=binding.supplier_name, relation_name=binding.relation_name, task=fields, replies=replies
     )

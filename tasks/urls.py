@@ -1,6 +1,7 @@
 from django.urls import path
 
 from tasks import views
+from tasks.attachment_views import task_attachment
 
 app_name = "tasks"
 
@@ -16,6 +17,7 @@ urlpatterns = [
     path("tasks/<int:pk>/", views.task_detail, name="detail"),
     path("tasks/<int:pk>/status/", views.task_status, name="status"),
     path("tasks/<int:pk>/messages/", views.task_message, name="message"),
+    path("tasks/<int:pk>/files/<uuid:code>/", task_attachment, name="attachment"),
     path("tasks/<int:pk>/messages/<uuid:code>/publish/", views.task_publish_message, name="publish_message"),
     path("tasks/<int:pk>/links/", views.task_link_add, name="link_add"),
     path("tasks/<int:pk>/links/search/", views.task_link_search, name="link_search"),

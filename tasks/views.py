@@ -16,6 +16,7 @@ from audit.updates import StaleVersionError
 from relations.access import get_relation_for_staff
 from relations.selectors import relation_search
 from staff.access import staff_admin_required, staff_required
+from staff.forms import show_stale_version
 from staff.ui import error_text, page_number, parse_id, query_without_page, safe_next_url, search_text
 from tasks import conversation, services
 from tasks.access import get_message_for_staff, get_task_for_staff, get_task_link_for_staff
@@ -83,11 +84,7 @@ def task_detail(request, pk: int):
         try:
             services.task_update(task=task, actor=request.user, data=data, version=data["version"])
         except StaleVersionError as exc:
-            # Shown again with what the user typed and what is saved now; saved again, it keeps theirs.
-            form.add_error(None, exc)
-            form.data = form.data.copy()
-            form.data["version"] = str(exc.version)
-            status = 409
+            status = show_stale_version(form, exc)
         except ValidationError as exc:
             form.add_error(None, error_text(exc))
         else:

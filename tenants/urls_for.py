@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 
 from tenants.models import Contractant, Domain
 
@@ -15,14 +16,19 @@ DEFAULT_PORTS = {80, 443}
 
 
 def contractant_base_url(contractant: Contractant) -> str:
-    """Scheme, the contractant's primary domain and settings.SITE_PORT, without a trailing slash:
-    `https://jansen.example.nl` in production (settings.SECURE_SSL_REDIRECT), `http://jansen.localhost:8000`
-    in development. The port is left out when it is 80 or 443."""
+    """settings.SITE_SCHEME, the contractant's primary domain and settings.SITE_PORT, without a
+    trailing slash: `https://jansen.example.nl` in production, `http://jansen.localhost:8000` in
+    development. The port is left out when it is 80 or 443."""
     domain = (
         Domain.objects.filter(tenant=contractant).order_by("-is_primary", "pk").values_list("domain", flat=True).first()
     )
     if domain is None:
         raise ImproperlyConfigured(f"Contractant {contractant.schema_name!r} has no domain to link to.")
-    scheme = "https" if settings.SECURE_SSL_REDIRECT else "http"
+    scheme = settings.SITE_SCHEME
     port = settings.SITE_PORT
     return f"{scheme}://{domain}" if port in DEFAULT_PORTS else f"{scheme}://{domain}:{port}"
+
+
+def contractant_url(contractant: Contractant, name: str, **kwargs) -> str:
+    """The absolute address of the URL named `name` (with `kwargs`) on the contractant's host."""
+    return contractant_base_url(contractant) + reverse(name, kwargs=kwargs or None)

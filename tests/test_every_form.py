@@ -26,6 +26,7 @@ from contacts.services.attributes import attribute_define
 from contacts.services.contacts import create_contact
 from contacts.services.links import link_contact
 from contacts.services.out_of_service import mark_out_of_service
+from mailin.models import InboundMail
 from portal.invitations import invitation_token
 from portal.models import ContactInvitation
 from portal.services import grant_portal_login, request_membership
@@ -33,6 +34,7 @@ from portal_sync.models import SyncFailure
 from subscriptions.relink import relink
 from subscriptions.services import bind_technical_setup
 from tests.conftest import STAFF_PASSWORD, SUPPLIER, client_for
+from tasks.conversation import hold_message_for_review
 from tests.factories import RelationFactory, SubscriptionFactory, TaskFactory
 from tests.test_isolation_crawler import patterns
 
@@ -82,6 +84,11 @@ GET_ONLY = {
     "portal_sync:status",
     "staff:security_log",
     "portal_staff:claims",
+    "mailin:queue",
+    "mailin:detail",
+    "tasks:attachment",
+    "tasks:support_detail",
+    "portal:attachment",
     "portal:home",
     "portal:switch",
     "portal:requests",
@@ -213,13 +220,28 @@ def world(supplier_user, alpha, beta):
     # A claim on an organisation without admin (staff queue), and an invitation for Ada.
     RelationFactory(name="Zonder beheer B.V.", customer_number="W4", coc_number="10000004")
     claimer = create_contact(actor=supplier_user, first_name="Cas", last_name="Claim", email="cas@w.test")
-    request_membership(contact=claimer, customer_number="W4", coc_number="10000004", actor=supplier_user)
+    request_membership(
+        contact=claimer, customer_number="W4", coc_number="10000004", actor=supplier_user, client_address=None
+    )
     invitation = ContactInvitation.objects.create(
         relation=unbound,
         contact=admin,
         email="ada@w.test",
         last_name="Admin",
         expires_at=datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1),
+    )
+    # A reply from a stranger held on the task, with its "publish" form.
+    hold_message_for_review(task=task, body="Van een vreemde", sender="vreemde@elders.test")
+    # An e-mail from an unknown sender in the staff queue (mailin).
+    queued = InboundMail.objects.create(
+        message_id="<w1@nieuw.test>",
+        recipient="support@supplier.localhost",
+        sender="info@nieuw.test",
+        subject="Offerte",
+        body="Wat kost het?",
+        size=100,
+        outcome=InboundMail.Outcome.UNKNOWN_SENDER,
+        triage=InboundMail.Triage.PENDING,
     )
     staff = client_for(SUPPLIER)
     staff.post("/login/", {"username": SUPPLIER.staff_email, "password": STAFF_PASSWORD})
@@ -254,8 +276,10 @@ def world(supplier_user, alpha, beta):
         "/tasks/",
         "/tasks/new/",
         f"/tasks/{task.pk}/",
+        "/tasks/settings/",
         "/sync/",
         "/portal-requests/",
+        f"/unknown-senders/{queued.pk}/",
     ]
     portal_pages = [
         "/portal/organisations/add/",

@@ -17,6 +17,7 @@ APP_PACKAGES = [
     "tasks",
     "portal",
     "portal_sync",
+    "mailin",
     "audit",
     "demo",
     "config",

@@ -99,7 +99,8 @@ def notify_public_reply(*, message_id: int) -> int:
         "closes": closes,
         "files": files,
         "files_attached": bool(contents),
-        "earlier": [(author_name(earlier), earlier) for earlier in _earlier_replies(task, message)],
+        # A staff member without a name on file signs as the desk.
+        "earlier": [(author_name(earlier) or contractant.name, earlier) for earlier in _earlier_replies(task, message)],
     }
     sent = 0
     for recipient in recipients:

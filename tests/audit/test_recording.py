@@ -202,7 +202,9 @@ def test_a_refused_relink_records_nothing(scenario, supplier_user):
 
 @pytest.fixture
 def membership_request(stranger, org_admin, bakkerij):
-    return request_membership(contact=stranger, customer_number="K1001", coc_number="12345678", actor=stranger.user)
+    return request_membership(
+        contact=stranger, customer_number="K1001", coc_number="12345678", actor=stranger.user, client_address=None
+    )
 
 
 def test_approving_a_membership_is_recorded(membership_request, stranger, org_admin, bakkerij):

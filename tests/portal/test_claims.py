@@ -8,12 +8,16 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from audit.models import SecurityEvent
 from contacts.models import ContactLink
 from portal.models import OrganisationClaim
 from portal.selectors import pending_organisation_claims
-from portal.throttles import MEMBERSHIP_LIMITS
+from portal.services import decide_organisation_claim, request_membership
+from portal.throttles import MEMBERSHIP_LIMITS, MembershipThrottled, count_matched_attempt
 from tests.conftest import SUPPLIER, client_for
 from tests.factories import RelationFactory, TaskFactory
 from tests.portal.conftest import form_errors, org_url, page, portal_client, portal_person, switcher
@@ -62,8 +66,10 @@ def test_guessing_from_one_address_with_many_contacts_is_throttled(supplier_user
     answers = []
     for guesser in guessers:
         client = portal_client(guesser)
-        for attempt in range(per_person):
-            answers.append(form_errors(page(ask_to_join(client, f"K{9000 + attempt}", "45678901"))))
+        for _attempt in range(per_person):
+            # Fresh numbers every time: only the address is common to these attempts.
+            n = len(answers)
+            answers.append(form_errors(page(ask_to_join(client, f"K{9000 + n}", f"{20000000 + n}"))))
 
     assert answers[: MEMBERSHIP_LIMITS["address"]] == [[NO_MATCH]] * MEMBERSHIP_LIMITS["address"]
     assert answers[MEMBERSHIP_LIMITS["address"] :] == [[THROTTLED]] * (len(answers) - MEMBERSHIP_LIMITS["address"])
@@ -89,6 +95,68 @@ def test_guessing_one_organisation_from_many_addresses_is_throttled(supplier_use
     RelationFactory(name="Kapper Kort", customer_number="K2002", coc_number="56789012")
     other = ask_to_join(portal_client(stranger), "K2002", "56789012", REMOTE_ADDR="198.51.100.8")
     assert other.status_code == 302
+
+
+def test_walking_the_customer_numbers_against_one_kvk_number_is_throttled(supplier_user, stranger, garage):
+    """KvK numbers are public: K1001…K9999 against Garage Snel's, each from another person and
+    address, is counted against that KvK number."""
+    guessers = people(supplier_user, MEMBERSHIP_LIMITS["coc"])
+    for n, guesser in enumerate(guessers):
+        response = ask_to_join(portal_client(guesser), f"K{3000 + n}", " 45678901", REMOTE_ADDR=f"192.0.2.{n + 1}")
+        assert form_errors(page(response)) == [NO_MATCH]
+
+    response = ask_to_join(portal_client(stranger), "K2001", "45678901", REMOTE_ADDR="198.51.100.7")
+
+    assert form_errors(page(response)) == [THROTTLED]
+    assert not ContactLink.objects.filter(relation=garage).exists()
+    [event] = SecurityEvent.objects.filter(kind=Kind.MEMBERSHIP_THROTTLED)
+    assert "45678901" in event.summary
+
+
+def test_attempts_that_matched_one_organisation_are_counted_for_it(supplier_user, stranger, garage):
+    """Whatever keys the typed numbers gave, the matches count for the organisation itself."""
+    for n, guesser in enumerate(people(supplier_user, MEMBERSHIP_LIMITS["relation"])):
+        count_matched_attempt(contact=guesser, actor=None, client_address=f"192.0.2.{n + 1}", relation=garage)
+
+    response = ask_to_join(portal_client(stranger), "K2001", "45678901", REMOTE_ADDR="198.51.100.7")
+
+    assert form_errors(page(response)) == [THROTTLED]
+    assert not ContactLink.objects.filter(relation=garage).exists()
+    [event] = SecurityEvent.objects.filter(kind=Kind.MEMBERSHIP_THROTTLED)
+    assert "Garage Snel" in event.summary
+
+
+def test_an_ipv6_client_is_one_address_for_its_whole_64(supplier_user, stranger):
+    per_person = MEMBERSHIP_LIMITS["person"] - 1
+    guessers = people(supplier_user, MEMBERSHIP_LIMITS["address"] // per_person + 1)
+    answers = []
+    for g, guesser in enumerate(guessers):
+        client = portal_client(guesser)
+        for _attempt in range(per_person):
+            n = len(answers)
+            address = f"2001:db8:1:2:{g:x}::{n + 1:x}"  # another address of the same /64 every time
+            answers.append(
+                form_errors(page(ask_to_join(client, f"K{9000 + n}", f"{20000000 + n}", REMOTE_ADDR=address)))
+            )
+
+    assert answers[MEMBERSHIP_LIMITS["address"] :] == [[THROTTLED]] * (len(answers) - MEMBERSHIP_LIMITS["address"])
+    [event] = SecurityEvent.objects.filter(kind=Kind.MEMBERSHIP_THROTTLED)
+    assert event.ip_address.startswith("2001:db8:1:2:") and event.ip_address != "2001:db8:1:2::"
+
+
+def test_the_service_counts_the_attempt_whoever_calls_it(stranger, garage):
+    """Not only the page: a caller of request_membership cannot skip the throttle."""
+    for n in range(MEMBERSHIP_LIMITS["person"]):
+        with pytest.raises(ValidationError, match="could not find"):
+            request_membership(
+                contact=stranger, customer_number=f"K{5000 + n}", coc_number="1", actor=None, client_address=None
+            )
+
+    with pytest.raises(MembershipThrottled):
+        request_membership(
+            contact=stranger, customer_number="K2001", coc_number="45678901", actor=None, client_address=None
+        )
+    assert not ContactLink.objects.filter(relation=garage).exists()
 
 
 def test_throttling_is_written_to_the_security_log_once_per_limit(supplier_user, stranger):
@@ -192,6 +260,29 @@ def test_a_claim_is_decided_once(claim, staff_en, mailoutbox, django_capture_on_
 
     assert "This request has already been decided." in page(response)
     assert ContactLink.objects.get(pk=claim.link_id).status == "rejected"
+    assert mailoutbox == []
+
+
+def test_a_claim_decision_locks_the_request_it_decides(claim, supplier_user):
+    """The link's status is checked under its row lock, so an admin deciding the same request on
+    Members at the same moment cannot both see it waiting (links are locked before claims)."""
+    with CaptureQueriesContext(connection) as queries:
+        decide_organisation_claim(claim=claim, approve=True, actor=supplier_user)
+
+    locks = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
+    assert 'FROM "contacts_contactlink"' in locks[0] and 'FROM "portal_organisationclaim"' in locks[1]
+
+
+def test_a_claim_whose_request_an_admin_decided_meanwhile_is_refused_with_one_mail(
+    claim, garage, supplier_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    ContactLink.objects.filter(pk=claim.link_id).update(status=ContactLink.PortalStatus.APPROVED)
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError, match="already been decided"):
+        decide_organisation_claim(claim=claim, approve=True, actor=supplier_user)
+
+    link = ContactLink.objects.get(pk=claim.link_id)
+    assert (link.is_admin, link.support_access) == (False, "none")
     assert mailoutbox == []
 
 

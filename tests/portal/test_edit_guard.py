@@ -89,7 +89,16 @@ def test_admin_changes_all_three_of_a_contact_only_this_organisation_knows(org_a
     client = portal_client(org_admin)
     url = org_url(bakkerij, f"contacts/{dirk.code}/")
 
-    details = client.post(url, {"section": "details", "first_name": "Dirk", "last_name": "Brood", "email": dirk.email})
+    details = client.post(
+        url,
+        {
+            "section": "details",
+            "first_name": "Dirk",
+            "last_name": "Brood",
+            "email": dirk.email,
+            "version": dirk.version,
+        },
+    )
     notify = client.post(url, {"section": "notify", "notify_scope": "all", "notify_trigger": "on_close"})
     attributes = client.post(url, {"section": "attributes", f"attr_{newsletter.pk}": "true"})
 
@@ -109,7 +118,14 @@ def test_a_member_changes_all_three_of_their_own(accountant, bakkerij, newslette
     assert client.post(url, {"section": "attributes", f"attr_{newsletter.pk}": "true"}).status_code == 302
     assert (
         client.post(
-            url, {"section": "details", "first_name": "Anne", "last_name": "Visser", "email": accountant.email}
+            url,
+            {
+                "section": "details",
+                "first_name": "Anne",
+                "last_name": "Visser",
+                "email": accountant.email,
+                "version": accountant.version,
+            },
         ).status_code
         == 302
     )

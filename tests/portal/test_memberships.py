@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from contacts.models import ContactLink
 from portal.selectors import pending_organisation_claims
+from portal.services import decide_membership
 from portal.throttles import MEMBERSHIP_ATTEMPTS_PER_HOUR
 from tests.factories import RelationFactory, TaskFactory
 from tests.portal.conftest import OWN, form_errors, org_url, page, portal_client, portal_person, switcher
@@ -184,6 +186,25 @@ def test_a_decided_request_cannot_be_decided_again(
     requested.refresh_from_db()
     assert requested.status == ContactLink.PortalStatus.REJECTED
     assert mailoutbox == []
+
+
+def test_two_admins_deciding_from_the_same_page_decide_once_with_one_mail(
+    requested, org_admin, second_admin, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Both loaded the request while it waited: the second decision reads the status under the
+    link's lock, sees it decided and is refused (the stale copy it holds says "requested")."""
+    first = ContactLink.objects.select_related("contact", "relation").get(pk=requested.pk)
+    second = ContactLink.objects.select_related("contact", "relation").get(pk=requested.pk)
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decide_membership(link=first, approve=False, support_access="none", decided_by=org_admin, actor=org_admin.user)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError, match="already been decided"):
+        decide_membership(link=second, approve=True, support_access="all", decided_by=second_admin, actor=None)
+
+    requested.refresh_from_db()
+    assert (requested.status, requested.support_access, requested.decided_by) == ("rejected", "none", org_admin)
+    assert len(mailoutbox) == 1
 
 
 def test_after_five_attempts_in_an_hour_the_sixth_is_refused_even_with_correct_numbers(stranger, org_admin, bakkerij):

@@ -22,7 +22,13 @@ REFUSED = "Line breaks, tabs and other control characters are not allowed here."
 # checked, or parsed (a phone number is stored as E.164 digits).
 NOT_TYPED = {
     ("contacts", "Contact", "phone"),
-    ("tasks", "NotificationLog", "status"),  # a copy of the task's status
+    # Written by code, never typed: tokens, header values and the detected file type.
+    ("tasks", "Task", "reply_token"),
+    ("tasks", "TaskMessage", "email_message_id"),
+    ("tasks", "TaskAttachment", "content_type"),
+    ("tasks", "TaskEmail", "address"),
+    ("tasks", "TaskEmail", "subject"),
+    ("tasks", "TaskEmail", "header_message_id"),
     ("subscriptions", "TechnicalSetup", "database"),  # a database alias chosen from the settings
     ("subscriptions", "RelinkRecord", "database"),
 }

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import RequestFactory, override_settings
 
-from audit.client_ip import client_ip
+from audit.client_ip import address_network, client_ip
 from audit.models import SecurityEvent
 from tests.conftest import ALPHA, STAFF_PASSWORD, SUPPLIER, client_for
 from tests.portal.conftest import PORTAL_PASSWORD, anonymous_client
@@ -114,7 +114,46 @@ def test_the_platform_admin_login_is_locked_per_username_at_every_address(db):
         "/admin/login/", {"username": "operator", "password": "Platform-beheer-2026"}, REMOTE_ADDR=VICTIM_OFFICE
     )
 
-    assert response.status_code != 302
+    assert response.status_code == 429
+    assert "staff/locked_out.html" in [template.name for template in response.templates]
+
+
+def test_an_ipv6_client_is_locked_out_for_its_whole_64_and_logged_with_its_own_address(supplier):
+    for number in range(5):
+        fail_staff_logins(f"gok{number}@brightsoft.test", times=1, REMOTE_ADDR=f"2001:db8:1:2::{number + 1}")
+
+    from_the_same_64 = client_for(SUPPLIER).post(
+        "/login/", {"username": SUPPLIER.staff_email, "password": STAFF_PASSWORD}, REMOTE_ADDR="2001:db8:1:2:ffff::9"
+    )
+    from_another_64 = client_for(SUPPLIER).post(
+        "/login/", {"username": SUPPLIER.staff_email, "password": STAFF_PASSWORD}, REMOTE_ADDR="2001:db8:1:3::1"
+    )
+
+    assert from_the_same_64.status_code == 429
+    assert from_another_64.status_code == 302
+    connection.set_tenant(supplier)
+    # The attempt that locked the address and the one refused: each with its own, full address.
+    lockouts = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.LOCKED_OUT)
+    assert {event.ip_address for event in lockouts} == {"2001:db8:1:2::5", "2001:db8:1:2:ffff::9"}
+    failures = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.STAFF_LOGIN_FAILED)
+    assert {event.ip_address for event in failures} == {f"2001:db8:1:2::{n}" for n in range(1, 6)} | {
+        "2001:db8:1:2:ffff::9"
+    }
+
+
+@pytest.mark.parametrize(
+    ("address", "counted"),
+    [
+        ("203.0.113.5", "203.0.113.5"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::"),
+        ("2001:DB8:1:2::1", "2001:db8:1:2::"),
+        ("::ffff:203.0.113.5", "203.0.113.5"),  # one IPv4 client, not the /64 of every mapped address
+        ("not-an-address", None),
+        (None, None),
+    ],
+)
+def test_limits_count_an_ipv6_client_by_its_64(address, counted):
+    assert address_network(address) == counted
 
 
 @pytest.mark.parametrize(

@@ -133,3 +133,81 @@ def test_the_migration_makes_suppliers_of_those_that_hold_bindings(in_supplier, 
     roles = dict(Contractant.objects.values_list("schema_name", "role"))
     assert roles[supplier.schema_name] == "supplier"
     assert roles[alpha.schema_name] == "customer"
+
+
+# --- Roles read under the rows' locks (review of issue 14, finding 5) -----------------------------
+
+
+def test_a_target_made_a_supplier_since_it_was_loaded_is_refused(in_supplier, alpha):
+    loaded = Contractant.objects.get(pk=alpha.pk)  # a customer when the page was drawn
+    Contractant.objects.filter(pk=alpha.pk).update(role=Contractant.Role.SUPPLIER)
+
+    with pytest.raises(ValidationError, match="is a supplier environment"):
+        bind_technical_setup(subscription=SubscriptionFactory(), contractant=loaded, database="default", actor=None)
+
+    assert not TechnicalSetup.objects.exists()
+
+
+def test_a_holder_made_a_customer_since_the_request_began_binds_nothing(in_supplier, supplier, alpha):
+    assert connection.tenant.is_supplier  # the request's copy of this environment
+    Contractant.objects.filter(pk=supplier.pk).update(role=Contractant.Role.CUSTOMER)
+
+    with pytest.raises(ValidationError, match="Only a supplier environment"):
+        bind_technical_setup(subscription=SubscriptionFactory(), contractant=alpha, database="default", actor=None)
+
+    assert not ContractantBinding.objects.filter(bound_contractant=alpha).exists()
+
+
+def test_binding_locks_both_contractants_in_key_order(in_supplier, supplier, alpha):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        bind_technical_setup(subscription=SubscriptionFactory(), contractant=alpha, database="default", actor=None)
+
+    [lock] = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"] and "tenants_contractant" in q["sql"]]
+    assert 'ORDER BY "tenants_contractant"."id" ASC' in lock
+
+
+# --- A crafted post: logged, whoever makes it (finding 6) -----------------------------------------
+
+
+def setup_post(subscription, contractant_pk) -> dict:
+    prefix = f"setup-{subscription.pk}"
+    return {f"{prefix}-database": "default", f"{prefix}-contractant": str(contractant_pk)}
+
+
+def test_a_customer_environment_posting_a_binding_gets_404_and_a_log_entry(alpha_staff_client, supplier):
+    subscription = SubscriptionFactory(relation__name="Lokaas B.V.")
+
+    response = alpha_staff_client.post(
+        f"/subscriptions/{subscription.pk}/setup/", setup_post(subscription, supplier.pk)
+    )
+
+    assert response.status_code == 404
+    assert not TechnicalSetup.objects.exists()
+    [event] = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.BINDING_REFUSED)
+    assert SUPPLIER.name in event.summary and "Lokaas B.V." in event.summary
+    assert event.actor.username == "beheer@alpha.test"
+
+
+def test_a_supplier_posting_another_supplier_is_refused_by_the_service_and_logged(supplier_staff_client, beta):
+    Contractant.objects.filter(pk=beta.pk).update(role=Contractant.Role.SUPPLIER)
+    subscription = SubscriptionFactory(relation__name="Doelwit B.V.")
+
+    response = supplier_staff_client.post(
+        f"/subscriptions/{subscription.pk}/setup/", setup_post(subscription, beta.pk), follow=True
+    )
+
+    assert "Beta Bouw is een leveranciersomgeving; alleen klant-contractanten" in response.content.decode()  # Dutch
+    assert not TechnicalSetup.objects.exists()
+    [event] = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.BINDING_REFUSED)
+    assert "Beta Bouw" in event.summary and "Doelwit B.V." in event.summary
+
+
+def test_a_supplier_posting_itself_is_refused_by_the_service_and_logged(supplier_staff_client, supplier):
+    subscription = SubscriptionFactory()
+
+    supplier_staff_client.post(f"/subscriptions/{subscription.pk}/setup/", setup_post(subscription, supplier.pk))
+
+    assert not TechnicalSetup.objects.exists()
+    assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.BINDING_REFUSED).count() == 1

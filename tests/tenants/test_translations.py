@@ -26,6 +26,7 @@ APP_DIRS = [
     "tasks",
     "portal",
     "portal_sync",
+    "mailin",
     "audit",
     "demo",
 ]
