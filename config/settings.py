@@ -329,6 +329,8 @@ EMAIL_BACKEND = env_str(
     "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "support@backoffice.localhost")
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: one file per batch sent.
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / ".local" / "mail"))
 # A public reply's files travel in its e-mail while together at most this size; larger, the
 # e-mail names them and links to the task in the portal (tasks/notifications/customers.py).
 # 7 MiB: base64 adds a third, and the e-mail must pass a 10 MB limit (Postfix's default).

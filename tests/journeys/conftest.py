@@ -27,6 +27,8 @@ from tests.conftest import remove_committed_contractants
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 SCREENSHOTS = BASE_DIR / "screenshots" / "journeys"
+# The live processes' e-mails and attachments (emptied at the start of a run).
+JOURNEY_FILES = BASE_DIR / ".local" / "journeys"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -135,6 +137,7 @@ def journey_data(django_db_setup, django_db_blocker):
     # pytest-django sets up the test database only for tests marked for it (see
     # `pytest_collection_modifyitems` below); never commit journey data anywhere else.
     assert connection.settings_dict["NAME"].startswith("test_"), "journeys need the test database"
+    shutil.rmtree(JOURNEY_FILES, ignore_errors=True)
     with django_db_blocker.unblock():
         _remove_journey_contractants()  # what an interrupted earlier run left behind
         _seed_journey_data()
@@ -181,6 +184,10 @@ def live_site(journey_data, tmp_path_factory, django_db_blocker):
         "SITE_PORT": str(port),  # the admin's links to contractant hosts
         "PYTHONUNBUFFERED": "1",
         "PGAPPNAME": LIVE_SITE_APPLICATION,
+        # E-mails as files the journeys read; attachments where this process seeded the demo.
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(JOURNEY_FILES / "mail"),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),  # where the journeys seeded the demo files
     }
     with open(log, "wb") as output:
         process = subprocess.Popen(
@@ -211,6 +218,47 @@ def live_site(journey_data, tmp_path_factory, django_db_blocker):
         line for line in log.read_text().splitlines() if '" 500 ' in line or "Internal Server Error" in line
     ]
     assert not server_errors, "the server answered with errors:\n" + "\n".join(server_errors)
+
+
+@pytest.fixture(scope="package")
+def mail_receiver(live_site, tmp_path_factory):
+    """`manage.py receive_mail` as make run starts it, on a free port, on the test database."""
+    db = connection.settings_dict
+    port = _free_port()
+    log = tmp_path_factory.mktemp("mail_receiver") / "receiver.log"
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "test",
+        "DATABASE_URL": f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+        "INBOUND_SMTP_PORT": str(port),
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(JOURNEY_FILES / "mail"),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),  # where the journeys seeded the demo files
+        "SITE_PORT": str(live_site.port),
+        "PYTHONUNBUFFERED": "1",
+        "PGAPPNAME": LIVE_SITE_APPLICATION,
+    }
+    with open(log, "wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "receive_mail"],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the mail receiver did not start:\n{log.read_text()}") from None
+            time.sleep(0.1)
+    yield port
+    process.terminate()
+    process.wait(15)
 
 
 @pytest.fixture(scope="package")
