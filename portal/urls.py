@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import views
+from portal import link_views, views
 from portal.attachment_views import task_attachment
 
 app_name = "portal"
@@ -14,8 +14,8 @@ urlpatterns = [
     path("switch/", views.switch_organisation, name="switch"),
     path("organisations/add/", views.add_organisation, name="add_organisation"),
     path("requests/", views.my_requests, name="requests"),
-    path("invitations/<token>/", views.invitation, name="invitation"),
-    path("email-change/<token>/", views.email_change, name="email_change"),
+    path("invitations/<token>/", link_views.invitation, name="invitation"),
+    path("email-change/<token>/", link_views.email_change, name="email_change"),
     path("o/<org>/", views.organisation, name="organisation"),
     path("o/<org>/contacts/", views.contacts, name="contacts"),
     path("o/<org>/contacts/new/", views.contact_add, name="contact_add"),

@@ -7,7 +7,6 @@ from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
@@ -21,8 +20,6 @@ from contacts.services.contacts import normalize_email
 from portal import services, throttles
 from portal.access import (
     approved_memberships,
-    get_email_change_for_token,
-    get_invitation_for_token,
     get_member_link_for_portal_user,
     get_membership_for_portal_user,
     get_org_contact_for_portal_user,
@@ -35,13 +32,11 @@ from portal.access import (
     require_support_access,
     visible_tasks,
 )
-from portal.email_change import confirm_email_change
 from portal.forms import (
     AccessRequestForm,
     AddressForm,
     ContactInviteForm,
     DecisionForm,
-    InvitationDecisionForm,
     MemberAccessForm,
     MembershipRequestForm,
     NotificationForm,
@@ -51,7 +46,7 @@ from portal.forms import (
     PortalTaskForm,
     TaskFilterForm,
 )
-from portal.invitations import AddressUnusable, accept_invitation, decline_invitation, invitation_token
+from portal.invitations import invitation_token
 from portal.selectors import open_invitations, open_invitations_for, organisation_members, pending_requests_of
 from staff.forms import show_stale_version
 from staff.ui import error_text, paginate, query_without_page, safe_next_url
@@ -327,68 +322,6 @@ def add_organisation(request):
         {"form": form, "memberships": approved_memberships(request), "membership": None},
         status=400 if form.errors else 200,
     )
-
-
-def invitation(request, token):
-    """The e-mailed invitation link. It asks no login: whoever holds it controls the invited
-    address (portal.invitations). GET shows who invites them to which organisation; POST (CSRF
-    as on every form) accepts or declines."""
-    try:
-        invitation = get_invitation_for_token(token)
-    except Http404:
-        return render(request, "portal/invitation_invalid.html", status=404)
-    form = InvitationDecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        actor = request.user if request.user.is_authenticated else None
-        params = {"name": invitation.relation.name}
-        try:
-            if form.cleaned_data["decision"] == "decline":
-                decline_invitation(invitation=invitation, actor=actor)
-                messages.success(request, _("You declined the invitation of %(name)s. Nothing changes.") % params)
-                return redirect("portal:login")
-            link = accept_invitation(invitation=invitation, actor=actor)
-        except AddressUnusable as exc:
-            return render(request, "portal/address_unusable.html", {"message": error_text(exc)}, status=409)
-        except ValidationError:
-            return render(request, "portal/invitation_invalid.html", status=404)
-        contact = portal_contact(request.user)
-        if contact is not None and contact.pk == link.contact_id:
-            messages.success(request, _("You are now a contact of %(name)s.") % params)
-            return redirect("portal:organisation", org=invitation.relation.code)
-        messages.success(
-            request,
-            _(
-                "You are now a contact of %(name)s. Log in to the customer portal, or ask for a link to set "
-                "your password if you have none yet."
-            )
-            % params,
-        )
-        return redirect("portal:login")
-    return render(
-        request, "portal/invitation.html", {"invitation": invitation, "form": form}, status=400 if form.errors else 200
-    )
-
-
-def email_change(request, token):
-    """The link mailed to a new address (portal.email_change): whoever holds it controls that
-    address, so it asks no login. GET shows the change; POST confirms it."""
-    try:
-        change = get_email_change_for_token(token)
-    except Http404:
-        return render(request, "portal/email_change_invalid.html", status=404)
-    if request.method == "POST":
-        try:
-            # Recorded as the change of the member who asked for it; the link only confirms it.
-            confirm_email_change(change=change, actor=change.membership.contact.user)
-        except AddressUnusable as exc:
-            return render(request, "portal/address_unusable.html", {"message": error_text(exc)}, status=409)
-        messages.success(
-            request,
-            _("The e-mail address of %(name)s is now %(email)s.")
-            % {"name": change.contact.full_name, "email": change.email},
-        )
-        return redirect("portal:home" if portal_contact(request.user) else "portal:login")
-    return render(request, "portal/email_change.html", {"change": change})
 
 
 @portal_required

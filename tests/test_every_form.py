@@ -27,6 +27,7 @@ from contacts.services.contacts import create_contact
 from contacts.services.links import link_contact
 from contacts.services.out_of_service import mark_out_of_service
 from mailin.models import InboundMail
+from portal.email_change import email_change_token
 from portal.invitations import invitation_token
 from portal.models import ContactInvitation
 from portal.services import grant_portal_login, request_membership
@@ -292,6 +293,7 @@ def world(supplier_user, alpha, beta):
         f"{org}/tasks/new/",
         f"{org}/tasks/{reported.code}/",
         f"/portal/invitations/{invitation_token(invitation)}/",
+        f"/portal/email-change/{email_change_token(membership=admin_link, contact=admin, email='ada@nieuw.test')}/",
     ]
     assert record is not None
     return staff, staff_pages, portal, portal_pages

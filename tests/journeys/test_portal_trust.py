@@ -115,7 +115,7 @@ def test_a_claim_goes_to_staff_and_a_known_person_is_invited(live_site, new_page
     expect(karin.locator("main li.invited")).to_have_count(1)  # the new address has not answered
     camera(karin, "accepted")
     karin.get_by_role("link", name="Jan de Vries").click()
-    expect(karin.locator("main dl.facts")).to_contain_text(KNOWN_PERSON)
+    expect(karin.locator("main dl.facts").first).to_contain_text(KNOWN_PERSON)
     on_a_phone(karin, "contact-card")
     with orm(SUPPLIER_SCHEMA):
         from contacts.models import ContactLink
