@@ -34,8 +34,8 @@ from portal.services import grant_portal_login, request_membership
 from portal_sync.models import SyncFailure
 from subscriptions.relink import relink
 from subscriptions.services import bind_technical_setup
-from tests.conftest import STAFF_PASSWORD, SUPPLIER, client_for
 from tasks.conversation import hold_message_for_review
+from tests.conftest import STAFF_PASSWORD, SUPPLIER, client_for
 from tests.factories import RelationFactory, SubscriptionFactory, TaskFactory
 from tests.test_isolation_crawler import patterns
 

@@ -11,7 +11,20 @@ from django.db import connection
 from tests.conftest import ALPHA, BETA, STAFF_PASSWORD, client_for
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-APP_DIRS = ["config", "tenants", "relations", "subscriptions", "contacts", "tasks", "portal", "portal_sync", "mailin", "audit", "staff", "demo"]
+APP_DIRS = [
+    "config",
+    "tenants",
+    "relations",
+    "subscriptions",
+    "contacts",
+    "tasks",
+    "portal",
+    "portal_sync",
+    "mailin",
+    "audit",
+    "staff",
+    "demo",
+]
 
 
 def test_staff_of_alpha_cannot_log_in_at_beta(db):
