@@ -75,6 +75,7 @@ TENANT_APPS = [
     "mailin",
     "audit",
     "staff",
+    "search",
     "demo",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -360,6 +361,8 @@ CELERY_BEAT_SCHEDULE = {
     # The outbox relay: syncs whose immediate queueing was lost still happen.
     "relay-sync-outbox": {"task": "portal_sync.relay_outbox", "schedule": 30},
     "nightly-reconciliation": {"task": "portal_sync.reconcile_all", "schedule": crontab(hour=3, minute=15)},
+    # SLA breaches are flagged (and the team lead e-mailed) within five minutes; flagging is idempotent.
+    "flag-sla-breaches": {"task": "tasks.dispatch_sla_breaches", "schedule": 5 * 60},
 }
 
 # --- Client Online (mock in development: python -m portal_sync.mock.server) ---

@@ -12,5 +12,6 @@ urlpatterns = [
     path("portal/", include("portal.urls")),
     path("", include("portal.staff_urls")),
     path("", include("mailin.urls")),
+    path("search/", include("search.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

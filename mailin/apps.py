@@ -8,3 +8,10 @@ class MailinConfig(AppConfig):
 
     name = "mailin"
     verbose_name = "E-mail in"
+
+    def ready(self) -> None:
+        # Unknown senders waiting on the staff home page (staff.worklist; STYLE 16).
+        from mailin.worklist import unknown_sender_work
+        from staff.worklist import register_work
+
+        register_work(unknown_sender_work)

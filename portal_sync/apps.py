@@ -17,3 +17,7 @@ class PortalSyncConfig(AppConfig):
 
         data_changed.connect(_record_change, dispatch_uid="portal_sync.record_change")
         panels.register()
+        from portal_sync.worklist import sync_failure_work
+        from staff.worklist import register_work
+
+        register_work(sync_failure_work)

@@ -29,6 +29,7 @@ STAFF_NAVIGATION = [
     NavItem(_("Unknown senders"), "mailin:queue"),
     NavItem(_("Security log"), "staff:security_log", admin_only=True),
     NavItem(_("Desk settings"), "tasks:settings", admin_only=True),
+    NavItem(_("SLA policy"), "tasks:sla_policy", admin_only=True),
 ]
 
 

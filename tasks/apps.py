@@ -14,6 +14,10 @@ class TasksConfig(AppConfig):
         from tasks.selectors import open_task_count
 
         register_history_source(relation_task_link_history)
+        from staff.worklist import register_work
+        from tasks.worklist import task_work
+
+        register_work(task_work)
         register_tab(RelationTab("tasks", _("Tasks"), "tasks:relation_tab", 40))
         register_list_annotation("open_task_count", open_task_count)
 

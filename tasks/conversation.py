@@ -23,6 +23,7 @@ from tasks.attachments import store_attachments
 from tasks.models import DeskSettings, Task, TaskLink, TaskMessage
 from tasks.selectors import desk_settings
 from tasks.services import task_change_status
+from tasks.sla import record_first_response
 from tasks.tasks import notify_customer_reply_task, notify_public_reply_task
 
 if TYPE_CHECKING:
@@ -84,6 +85,7 @@ def post_staff_message(
             task_change_status(task=task, status=set_status, actor=actor, notify=kind != TaskMessage.Kind.REPLY)
         _touch(task)
         if kind == TaskMessage.Kind.REPLY:
+            record_first_response(task, now=message.created_at)
             schema_name, message_id = _schema(), message.pk
             transaction.on_commit(lambda: notify_public_reply_task.delay(schema_name, message_id), robust=True)
     return message

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import secrets
 import uuid
 from typing import TYPE_CHECKING
@@ -78,8 +79,31 @@ class Task(models.Model):
     # Raised by every saved edit of what the edit form shows (subject, description, priority,
     # assignee, reporter): an edit form loaded at an older one is refused (audit.updates).
     version = models.PositiveIntegerField(default=1, editable=False)
+    # SLA (tasks.sla): due times from the contractant's SlaPolicy, in its business hours.
+    response_due_at = models.DateTimeField(_("respond before"), null=True, blank=True, editable=False)
+    resolution_due_at = models.DateTimeField(_("resolve before"), null=True, blank=True, editable=False)
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True, editable=False)
+    # Set while the clock stands still (waiting for the customer, closed); on resuming, the
+    # business minutes since are added to sla_paused_minutes and the open due times move on.
+    sla_paused_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sla_paused_minutes = models.PositiveIntegerField(default=0, editable=False)
+    # Set once, by the beat job (tasks.sla.flag_breaches), when a due time passed.
+    sla_breached_at = models.DateTimeField(_("SLA breached"), null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "version", "reply_token"])
+    history = HistoricalRecords(
+        excluded_fields=[
+            "updated_at",
+            "version",
+            "reply_token",
+            # The SLA clock follows the status; the status change is what the history records.
+            "response_due_at",
+            "resolution_due_at",
+            "first_response_at",
+            "sla_paused_at",
+            "sla_paused_minutes",
+            "sla_breached_at",
+        ]
+    )
     # Set before save() or delete(); django-simple-history records it as the history row's user.
     _history_user: AbstractBaseUser | None
 
@@ -100,6 +124,12 @@ class Task(models.Model):
             models.Index(fields=["status", "-created_at"], name="task_status_created"),
             # The task list's order: its page is read from this index, not by sorting every task.
             models.Index(fields=["-created_at", "-id"], name="task_newest_first"),
+            # The SLA beat job reads only running clocks that have not been flagged yet.
+            models.Index(
+                fields=["resolution_due_at"],
+                name="task_sla_unflagged",
+                condition=models.Q(status__in=["new", "open"], sla_breached_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -316,3 +346,83 @@ class DeskSettings(models.Model):
 
     def __str__(self) -> str:
         return "desk settings"
+
+
+def _iso_weekdays(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    if not value or any(day not in "1234567" for day in value) or len(set(value)) != len(value):
+        raise ValidationError(_("Choose at least one business day."))
+
+
+def _time_zone(value: str) -> None:
+    import zoneinfo
+
+    from django.core.exceptions import ValidationError
+
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("Unknown time zone."))
+
+
+class SlaPolicy(models.Model):
+    """The contractant's service levels (one row per schema, tasks.sla.sla_policy): business
+    hours, and per priority a response and a resolution target in business minutes."""
+
+    # One row per schema, kept so by the database.
+    singleton = models.BooleanField(default=True, editable=False)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Amsterdam", validators=[_time_zone])
+    # ISO weekdays, Monday = 1: "12345" is Monday to Friday.
+    business_days = models.CharField(_("business days"), max_length=7, default="12345", validators=[_iso_weekdays])
+    opens_at = models.TimeField(_("opens at"), default=datetime.time(8, 30))
+    closes_at = models.TimeField(_("closes at"), default=datetime.time(17, 30))
+    dutch_public_holidays = models.BooleanField(
+        _("closed on Dutch public holidays"),
+        default=True,
+        help_text=_(
+            "As the holidays package lists them: New Year, Good Friday, Easter, King's Day, Ascension, "
+            "Whitsun, Christmas; Liberation Day every fifth year."
+        ),
+    )
+    # A business day is 9 hours (540 minutes) with the default hours.
+    response_minutes_low = models.PositiveIntegerField(_("response, low"), default=16 * 60)
+    response_minutes_normal = models.PositiveIntegerField(_("response, normal"), default=8 * 60)
+    response_minutes_high = models.PositiveIntegerField(_("response, high"), default=4 * 60)
+    response_minutes_urgent = models.PositiveIntegerField(_("response, urgent"), default=60)
+    resolution_minutes_low = models.PositiveIntegerField(_("resolution, low"), default=10 * 540)
+    resolution_minutes_normal = models.PositiveIntegerField(_("resolution, normal"), default=5 * 540)
+    resolution_minutes_high = models.PositiveIntegerField(_("resolution, high"), default=2 * 540)
+    resolution_minutes_urgent = models.PositiveIntegerField(_("resolution, urgent"), default=8 * 60)
+
+    class Meta:
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+        constraints = [
+            models.UniqueConstraint(fields=["singleton"], name="sla_policy_one_per_schema"),
+            models.CheckConstraint(condition=models.Q(singleton=True), name="sla_policy_singleton_true"),
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="sla_policy_hours",
+                violation_error_message=_("Closing time must be after opening time."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    response_minutes_low__gt=0,
+                    response_minutes_normal__gt=0,
+                    response_minutes_high__gt=0,
+                    response_minutes_urgent__gt=0,
+                    resolution_minutes_low__gt=0,
+                    resolution_minutes_normal__gt=0,
+                    resolution_minutes_high__gt=0,
+                    resolution_minutes_urgent__gt=0,
+                ),
+                name="sla_policy_targets_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "SLA policy"
+
+    def targets(self, priority: int) -> tuple[int, int]:
+        """(response, resolution) business minutes for a Task.Priority."""
+        name = Task.Priority(priority).name.lower()
+        return getattr(self, f"response_minutes_{name}"), getattr(self, f"resolution_minutes_{name}")

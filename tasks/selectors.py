@@ -34,7 +34,7 @@ class TaskRow:
     status_label: StrOrPromise
     priority_label: StrOrPromise | int
     created_at: datetime
-    # The assignee's e-mail address, "" when nobody is assigned.
+    # The assignee's name (or e-mail address), "" when nobody is assigned.
     assignee: str
     # (url, name) of every linked relation, by name.
     relations: tuple[tuple[str, str], ...]
@@ -47,6 +47,7 @@ def task_list(
     assignee_id: int | None = None,
     only_open: bool = False,
     query: str = "",
+    unassigned: bool = False,
 ) -> QuerySet[Task]:
     """The tasks the task list's filters match, newest first (the task_newest_first index).
     A search matches the subject or description (% and _ taken literally) or, typed as a
@@ -60,6 +61,8 @@ def task_list(
         tasks = tasks.exclude(status=Task.Status.CLOSED)
     if assignee_id:
         tasks = tasks.filter(assignee_id=assignee_id)
+    elif unassigned:
+        tasks = tasks.filter(assignee__isnull=True)
     if query:
         matches = Q(subject__icontains=query) | Q(description__icontains=query)
         number_typed = query.lstrip("#")
@@ -79,6 +82,7 @@ def task_page(
     assignee_id: int | None = None,
     only_open: bool = False,
     query: str = "",
+    unassigned: bool = False,
 ) -> Page:
     """A page of the task list (task_list's filters), newest first: Django's Page, whose
     object_list holds the page's TaskRows (with their linked relations).
@@ -87,11 +91,28 @@ def task_page(
     their assignee, the page's links with their relation. A page past the last one answers
     the last page (Paginator.get_page).
     """
-    tasks = task_list(relation_id=relation_id, status=status, assignee_id=assignee_id, only_open=only_open, query=query)
+    tasks = task_list(
+        relation_id=relation_id,
+        status=status,
+        assignee_id=assignee_id,
+        only_open=only_open,
+        query=query,
+        unassigned=unassigned,
+    )
     links = TaskLink.objects.select_related("relation").only("task", "relation", "relation__name")
     tasks = (
         tasks.select_related("assignee")
-        .only("pk", "subject", "status", "priority", "created_at", "assignee", "assignee__email")
+        .only(
+            "pk",
+            "subject",
+            "status",
+            "priority",
+            "created_at",
+            "assignee",
+            "assignee__email",
+            "assignee__first_name",
+            "assignee__last_name",
+        )
         .prefetch_related(Prefetch("links", queryset=links.order_by("relation__name", "relation_id")))
     )
     page = Paginator(tasks, per_page).get_page(number)
@@ -105,7 +126,7 @@ def task_page(
             status_label=status_labels.get(task.status, task.status),
             priority_label=priority_labels.get(task.priority, task.priority),
             created_at=task.created_at,
-            assignee=task.assignee.email if task.assignee else "",
+            assignee=staff_name(task.assignee) if task.assignee else "",
             relations=tuple(
                 (reverse("relations:detail", args=[link.relation_id]), link.relation.name) for link in task.links.all()
             ),
@@ -114,6 +135,29 @@ def task_page(
     ]
     # The same page of the same paginator, holding the rows the table shows.
     return Page(rows, page.number, page.paginator)
+
+
+def staff_name(user) -> str:
+    """How a staff member is shown in lists: their name, else their e-mail address."""
+    return " ".join(part for part in [user.first_name, user.last_name] if part) or user.email or user.get_username()
+
+
+# The task list's built-in queues (issue 16): what each one filters, for the user looking.
+QUEUES = ("open", "mine", "unassigned", "waiting", "all")
+DEFAULT_QUEUE = "open"
+
+
+def queue_filters(queue: str, user) -> dict:
+    """task_page's arguments for a built-in queue; an unknown queue is the default one."""
+    if queue == "mine":
+        return {"assignee_id": user.pk, "only_open": True}
+    if queue == "unassigned":
+        return {"unassigned": True, "only_open": True}
+    if queue == "waiting":
+        return {"status": Task.Status.WAITING}
+    if queue == "all":
+        return {}
+    return {"only_open": True}
 
 
 def desk_settings() -> DeskSettings:

@@ -15,7 +15,8 @@ from audit.bulk_history import execute_with_history
 from audit.updates import lock_for_update, model_update
 from relations.models import Relation
 from tasks.models import Task, TaskLink
-from tasks.tasks import notify_status_change_task
+from tasks.sla import sla_on_create, sla_on_status_change
+from tasks.tasks import notify_assignment_task, notify_status_change_task
 
 if TYPE_CHECKING:
     from config.postgresql.base import DatabaseWrapper as TenantDatabaseWrapper
@@ -33,6 +34,7 @@ def task_create(
 ) -> Task:
     with transaction.atomic():
         task = Task(subject=subject, description=description, priority=priority, assignee=assignee, reporter=reporter)
+        sla_on_create(task, now=timezone.now())
         task.full_clean()
         task._history_user = actor
         task.save()
@@ -40,6 +42,8 @@ def task_create(
             link = TaskLink(task=task, relation=relation)
             link._history_user = actor
             link.save()
+        if task.assignee_id is not None:
+            _announce_assignment(task)
     return task
 
 
@@ -53,8 +57,24 @@ def task_update(*, task: Task, actor, data: dict, version: int | None = None) ->
     (audit.updates.StaleVersionError)."""
     with transaction.atomic():
         lock_for_update(task, version=version, fields=TASK_FIELDS, data=data)
-        model_update(instance=task, fields=TASK_FIELDS, data=data, actor=actor)
+        changed = model_update(instance=task, fields=TASK_FIELDS, data=data, actor=actor)
+        if "assignee" in changed and task.assignee_id is not None:
+            _announce_assignment(task)
     return task
+
+
+def task_take(*, task: Task, actor) -> Task:
+    """ "Take" in one click: the task is assigned to the staff member asking."""
+    return task_update(task=task, actor=actor, data={"assignee": actor})
+
+
+def _announce_assignment(task: Task) -> None:
+    change_id = task.history.order_by("-history_id").values_list("history_id", flat=True).first()
+    if change_id is None:
+        return
+    schema_name, task_id = cast("TenantDatabaseWrapper", connection).schema_name, task.pk
+    # The new assignee hears of it after commit, from the worker, once (tasks.notifications.staff).
+    transaction.on_commit(lambda: notify_assignment_task.delay(schema_name, task_id, change_id), robust=True)
 
 
 def task_change_status(*, task: Task, status: str, actor, notify: bool = True) -> Task:
@@ -65,10 +85,12 @@ def task_change_status(*, task: Task, status: str, actor, notify: bool = True) -
     if task.status == status:
         return task
     with transaction.atomic():
+        now, old_status = timezone.now(), task.status
         task.status = status
-        task.closed_at = timezone.now() if status == Task.Status.CLOSED else None
+        task.closed_at = now if status == Task.Status.CLOSED else None
+        sla_fields = sla_on_status_change(task, old_status=old_status, now=now)
         task._history_user = actor
-        task.save(update_fields=["status", "closed_at", "updated_at"])
+        task.save(update_fields=["status", "closed_at", "updated_at", *sla_fields])
         if notify:
             change_id = task.history.order_by("-history_id").values_list("history_id", flat=True).first()
             schema_name = cast("TenantDatabaseWrapper", connection).schema_name

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tasks import views
+from tasks import sla_views, views
 from tasks.attachment_views import task_attachment
 
 app_name = "tasks"
@@ -12,11 +12,13 @@ urlpatterns = [
     path("tasks/new/", views.task_create, name="create"),
     path("tasks/move/", views.task_move, name="move"),
     path("tasks/settings/", views.desk_settings_edit, name="settings"),
+    path("tasks/sla/", sla_views.sla_policy_edit, name="sla_policy"),
     path("tasks/support/", views.support_tasks, name="support"),
     path("tasks/support/<uuid:code>/", views.support_task, name="support_detail"),
     path("tasks/<int:pk>/", views.task_detail, name="detail"),
     path("tasks/<int:pk>/status/", views.task_status, name="status"),
     path("tasks/<int:pk>/messages/", views.task_message, name="message"),
+    path("tasks/<int:pk>/take/", views.task_take, name="take"),
     path("tasks/<int:pk>/files/<uuid:code>/", task_attachment, name="attachment"),
     path("tasks/<int:pk>/messages/<uuid:code>/publish/", views.task_publish_message, name="publish_message"),
     path("tasks/<int:pk>/links/", views.task_link_add, name="link_add"),

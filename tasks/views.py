@@ -23,7 +23,16 @@ from tasks.access import get_message_for_staff, get_task_for_staff, get_task_lin
 from tasks.forms import DeskSettingsForm, MessageForm, MoveTasksForm, StatusForm, TaskFilterForm, TaskForm
 from tasks.models import TaskMessage
 from tasks.reply_address import support_address
-from tasks.selectors import desk_settings, open_task_ids_of, support_task_detail, support_tasks_for, task_page
+from tasks.selectors import (
+    DEFAULT_QUEUE,
+    QUEUES,
+    desk_settings,
+    open_task_ids_of,
+    queue_filters,
+    support_task_detail,
+    support_tasks_for,
+    task_page,
+)
 from tasks.timeline import task_timeline
 
 
@@ -32,17 +41,35 @@ def task_index(request):
     form = TaskFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     relation = filters.get("relation")
+    # A queue (open tasks unless another is chosen), narrowed further by the filters.
+    queue = request.GET.get("queue", DEFAULT_QUEUE)
+    queue = queue if queue in QUEUES else DEFAULT_QUEUE
+    arguments = queue_filters(queue, request.user)
+    if filters.get("status"):
+        # A status asked for explicitly wins over the queue's "open only" (closed tasks too).
+        arguments["status"] = filters["status"]
+        arguments.pop("only_open", None)
+    if filters.get("assignee"):
+        arguments["assignee_id"] = filters["assignee"].pk
+    if filters.get("open"):
+        arguments["only_open"] = True
     page = task_page(
         number=page_number(request),
         relation_id=relation.pk if relation else None,
-        status=filters.get("status", ""),
-        assignee_id=filters["assignee"].pk if filters.get("assignee") else None,
-        only_open=bool(filters.get("open")),
         query=filters.get("q", ""),
+        **arguments,
     )
     context = {
         "form": form,
         "page": page,
+        "queue": queue,
+        "queue_tabs": [
+            ("open", _("Open")),
+            ("mine", _("Mine")),
+            ("unassigned", _("Unassigned")),
+            ("waiting", _("Waiting for customer")),
+            ("all", _("All")),
+        ],
         "query_string": query_without_page(request),
         "filter_relation": relation,
     }
@@ -153,6 +180,16 @@ def task_message(request, pk: int):
     else:
         messages.error(request, error_text(ValidationError(list(form.errors.values()))))
     return redirect("tasks:detail", pk=task.pk)
+
+
+@staff_required
+@require_POST
+def task_take(request, pk: int):
+    """Take the task in one click: it is assigned to whoever asks."""
+    task = get_task_for_staff(request, pk)
+    services.task_take(task=task, actor=request.user)
+    messages.success(request, _("Task #%(number)s is now yours.") % {"number": task.pk})
+    return redirect(safe_next_url(request, request.POST.get("next")) or reverse("tasks:detail", args=[task.pk]))
 
 
 @staff_required

@@ -96,6 +96,7 @@ GET_ONLY = {
     "portal:contacts",
     "portal:members",
     "portal:tasks",
+    "search:results",
 }
 # Posted elsewhere on purpose: logins are throttled per username (tests/portal/test_login.py,
 # tests/tenants/test_staff_shell.py); logging out would end this test's sessions.

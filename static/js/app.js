@@ -10,6 +10,18 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
   });
+  // "/" focuses the top bar's search box, unless the user is typing somewhere already.
+  var search = document.querySelector("input[data-search-shortcut]");
+  if (search) {
+    document.addEventListener("keydown", function (event) {
+      var target = event.target;
+      var typing = target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+      if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        event.preventDefault();
+        search.focus();
+      }
+    });
+  }
   // Accessible forms: put the focus on the first field with an error.
   var first = document.querySelector(".has-error input, .has-error select, .has-error textarea");
   if (first) { first.focus(); }

@@ -9,6 +9,12 @@
 
 from tasks.notifications.customers import notify_public_reply, notify_status_change
 from tasks.notifications.recipients import recipients_for
-from tasks.notifications.staff import notify_customer_reply
+from tasks.notifications.staff import notify_assignment, notify_customer_reply
 
-__all__ = ["notify_customer_reply", "notify_public_reply", "notify_status_change", "recipients_for"]
+__all__ = [
+    "notify_assignment",
+    "notify_customer_reply",
+    "notify_public_reply",
+    "notify_status_change",
+    "recipients_for",
+]

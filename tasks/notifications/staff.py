@@ -91,3 +91,34 @@ def notify_customer_reply(*, message_id: int) -> int:
             reply_to=False,
         )
     return sent
+
+
+def notify_assignment(*, task_id: int, change_id: int) -> int:
+    """E-mail a staff member the task someone else just assigned to them, once per change."""
+    record = Task.history.filter(history_id=change_id, id=task_id).select_related("history_user").first()
+    task = Task.objects.select_related("assignee").filter(pk=task_id).first()
+    if record is None or task is None or task.assignee_id is None or record.assignee_id != task.assignee_id:
+        return 0  # reassigned again since: only the current assignee hears of it, from that change
+    assignee = task.assignee
+    if not assignee.is_active or not assignee.email or record.history_user_id == assignee.pk:
+        return 0  # took it themselves, or nobody to write to
+    contractant = current_contractant()
+    mailer = TaskMailer(task, contractant)
+    address = assignee.email.strip()
+    context = {
+        "task": task,
+        "user": assignee,
+        "by": record.history_user,
+        "task_url": contractant_base_url(contractant) + reverse("tasks:detail", args=[task.pk]),
+        "status": Task.Status(task.status).label,
+    }
+    return int(
+        mailer.send_once(
+            template="tasks/email/assigned",
+            context=context,
+            address=address,
+            change_id=change_id,
+            headers=mailer.headers("assigned", change_id, address, automatic=True),
+            reply_to=False,
+        )
+    )

@@ -48,14 +48,14 @@ def test_task_list_counts_only_the_tasks_its_filters_match(client_en):
     TaskFactory(relations=[bakker], subject="Kassa storing, opgelost", status=Task.Status.CLOSED)
     TaskFactory(subject="Iets anders")
 
-    searched = client_en.get("/tasks/?q=kassa+storing").content.decode()
+    searched = client_en.get("/tasks/?queue=all&q=kassa+storing").content.decode()
     open_only = client_en.get("/tasks/?q=kassa+storing&open=on&page=2").content.decode()
 
     assert "28 tasks" in searched and "Page 1 of 2" in searched
     assert "27 tasks" in open_only and "Page 2 of 2" in open_only
     assert open_only.count("Kassa storing ") == 2 and "opgelost" not in open_only
     # The pagination links keep the filters, escaped, and a first or last page has one link.
-    assert '<a class="button button-small" href="?q=kassa+storing&amp;page=2">Next ›</a>' in searched
+    assert '<a class="button button-small" href="?queue=all&amp;q=kassa+storing&amp;page=2">Next ›</a>' in searched
     assert "Previous" not in searched
     assert '<a class="button button-small" href="?q=kassa+storing&amp;open=on&amp;page=1">‹ Previous</a>' in open_only
     assert "Next ›" not in open_only
@@ -317,3 +317,29 @@ def test_task_list_pages_count_and_odd_page_numbers(client_en):
     assert rows_and_text("99999999999999999999999")[0] == 5
     assert rows_and_text("abc")[0] == 25
     assert rows_and_text("-3")[0] == 25
+
+
+def test_the_list_shows_open_tasks_by_default_and_each_queue_its_own(client_en, supplier_user):
+    from django.contrib.auth import get_user_model
+
+    colleague = get_user_model().objects.create_user(
+        "collega@brightsoft.test", "collega@brightsoft.test", first_name="Cor", last_name="Collega", is_staff=True
+    )
+    TaskFactory(subject="Van mij", assignee=supplier_user)
+    TaskFactory(subject="Van Cor", assignee=colleague)
+    TaskFactory(subject="Van niemand")
+    TaskFactory(subject="Wacht op klant", status=Task.Status.WAITING, assignee=colleague)
+    TaskFactory(subject="Gesloten zaak", status=Task.Status.CLOSED)
+
+    def subjects(path: str) -> set[str]:
+        html = client_en.get(path).content.decode()
+        return {s for s in ["Van mij", "Van Cor", "Van niemand", "Wacht op klant", "Gesloten zaak"] if s in html}
+
+    assert subjects("/tasks/") == {"Van mij", "Van Cor", "Van niemand", "Wacht op klant"}
+    assert subjects("/tasks/?queue=mine") == {"Van mij"}
+    assert subjects("/tasks/?queue=unassigned") == {"Van niemand"}
+    assert subjects("/tasks/?queue=waiting") == {"Wacht op klant"}
+    assert subjects("/tasks/?queue=all") == {"Van mij", "Van Cor", "Van niemand", "Wacht op klant", "Gesloten zaak"}
+    assert subjects("/tasks/?queue=bogus") == subjects("/tasks/")
+    # The assignee by name, not by e-mail address.
+    assert "Cor Collega" in client_en.get("/tasks/?queue=all").content.decode()

@@ -13,7 +13,7 @@ def test_staff_shell_is_dutch_by_default_even_for_an_english_browser(alpha_staff
 
     page = response.content.decode()
     assert '<html lang="nl">' in page
-    assert "Welkom bij Alpha Accountants" in page
+    assert "Wat voor u klaarligt bij Alpha Accountants." in page
     assert "Afmelden" in page
 
 
@@ -21,7 +21,7 @@ def test_language_switch_turns_the_shell_english(alpha_staff_client):
     alpha_staff_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
 
     page = alpha_staff_client.get("/").content.decode()
-    assert "Welcome to Alpha Accountants" in page
+    assert "What waits for you at Alpha Accountants." in page
     assert "Log out" in page
 
 

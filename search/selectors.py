@@ -1,0 +1,169 @@
+"""The global search's reads: tasks, relations and contacts matching one typed query.
+
+Full-text search with the Dutch configuration (stemming: "loonstroken" finds "loonstrook") for
+task subjects and message bodies; ILIKE and trigram word similarity (pg_trgm) for names and
+numbers. Every expression here matches an index in search/migrations/0001_search_indexes.py.
+One query per group; each group reads one row past its limit to know whether there are more.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import phonenumbers
+from django.contrib.postgres.search import SearchQuery, TrigramWordSimilarity
+from django.db.models import CharField, F, Func, Q, TextField, Value
+from django.db.models.lookups import Lookup
+
+from contacts.models import Contact
+from relations.models import Relation
+from staff.ui import parse_id, search_text
+from tasks.models import Task, TaskMessage
+
+GROUP_LIMIT = 10
+# Shorter queries match too much to be useful (and trigram indexes need three characters).
+MIN_LENGTH = 2
+
+
+class DutchVector(Func):
+    """to_tsvector('dutch', column): the expression of the functional full-text indexes."""
+
+    template = "to_tsvector('dutch'::regconfig, %(expressions)s)"
+    output_field = TextField()
+
+
+class Matches(Lookup):
+    lookup_name = "matches"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} @@ {rhs}", (*lhs_params, *rhs_params)
+
+
+class ILike(Lookup):
+    """column ILIKE pattern, without Django's UPPER() around the column, so the trigram index serves it."""
+
+    lookup_name = "ilike"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} ILIKE {rhs}", (*lhs_params, *rhs_params)
+
+
+class WordSimilar(Lookup):
+    """query <% column: the query resembles a word sequence in the column (pg_trgm word similarity)."""
+
+    lookup_name = "word_similar"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{rhs} <%% {lhs}", (*rhs_params, *lhs_params)
+
+
+def _contains(column: str, text: str) -> ILike:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return ILike(F(column), Value(f"%{escaped}%", output_field=CharField()))
+
+
+def _resembles(column: str, text: str) -> WordSimilar:
+    return WordSimilar(F(column), Value(text, output_field=CharField()))
+
+
+@dataclass
+class Group:
+    items: list = field(default_factory=list)
+    more: bool = False
+
+
+@dataclass
+class SearchResults:
+    query: str
+    tasks: Group = field(default_factory=Group)
+    relations: Group = field(default_factory=Group)
+    contacts: Group = field(default_factory=Group)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.tasks.items or self.relations.items or self.contacts.items)
+
+
+def _group(rows, limit: int) -> Group:
+    rows = list(rows[: limit + 1])
+    return Group(items=rows[:limit], more=len(rows) > limit)
+
+
+def search_tasks(query: str, *, limit: int = GROUP_LIMIT) -> Group:
+    """By number ("123", "#123"), by the words of the subject or of any message (notes too: staff only)."""
+    words = SearchQuery(query, config="dutch", search_type="websearch")
+    matching_messages = TaskMessage.objects.filter(Matches(DutchVector(F("body")), words)).values("task_id")
+    matches = Q(Matches(DutchVector(F("subject")), words)) | Q(pk__in=matching_messages)
+    if (number := parse_id(query.lstrip("#"))) is not None:
+        matches |= Q(pk=number)
+    tasks = Task.objects.select_related("assignee").filter(matches).order_by("-created_at", "-pk")
+    return _group(tasks, limit)
+
+
+def search_relations(query: str, *, limit: int = GROUP_LIMIT) -> Group:
+    """By name (also with a typo: trigram word similarity), customer number, KvK number or city."""
+    matches = (
+        Q(_contains("name", query))
+        | Q(_resembles("name", query))
+        | Q(_contains("customer_number", query))
+        | Q(_contains("coc_number", query))
+        | Q(_contains("city", query))
+    )
+    relations = (
+        Relation.objects.filter(matches)
+        .annotate(likeness=TrigramWordSimilarity(Value(query, output_field=CharField()), "name"))
+        .order_by("-is_active", "-likeness", "name", "pk")
+    )
+    return _group(relations, limit)
+
+
+def _phone_forms(query: str) -> tuple[str, str]:
+    """The query as a stored (E.164) phone number if it reads as one, and its digits without a
+    leading zero or country code for a partial match ("" when too few)."""
+    e164 = ""
+    try:
+        number = phonenumbers.parse(query, "NL")
+        if phonenumbers.is_possible_number(number):
+            e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    except phonenumbers.NumberParseException:
+        pass
+    digits = re.sub(r"\D", "", query).lstrip("0")
+    return e164, digits if len(digits) >= 4 else ""
+
+
+def search_contacts(query: str, *, limit: int = GROUP_LIMIT) -> Group:
+    """By name (also with a typo), e-mail address or phone number (typed in any usual form)."""
+    matches = (
+        Q(_contains("first_name", query))
+        | Q(_contains("last_name", query))
+        | Q(_resembles("last_name", query))
+        | Q(_contains("email", query))
+    )
+    e164, digits = _phone_forms(query)
+    if e164:
+        matches |= Q(phone=e164)
+    if digits:
+        matches |= Q(_contains("phone", digits))
+    contacts = Contact.objects.filter(matches).order_by("last_name", "first_name", "pk")
+    return _group(contacts, limit)
+
+
+def global_search(*, query: str | None, limit: int = GROUP_LIMIT) -> SearchResults:
+    """Everything the staff search box finds for `query` (cleaned with search_text): three queries at most."""
+    query = search_text(query)
+    results = SearchResults(query=query)
+    if len(query) < MIN_LENGTH and parse_id(query.lstrip("#")) is None:
+        return results
+    results.tasks = search_tasks(query, limit=limit)
+    results.relations = search_relations(query, limit=limit)
+    results.contacts = search_contacts(query, limit=limit)
+    return results
