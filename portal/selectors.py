@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from contacts.models import Contact, ContactLink
 from portal.models import ContactInvitation, OrganisationClaim
+from tasks.models import Task, TaskMessage
 
 
 def memberships(contact: Contact) -> QuerySet[ContactLink]:
@@ -78,4 +81,40 @@ def pending_organisation_claims() -> QuerySet[OrganisationClaim]:
         )
         .select_related("link__contact", "link__relation")
         .order_by("requested_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class OrganisationWork:
+    """What waits for a member on their organisation's start page (issue 16)."""
+
+    open_tickets: int
+    waiting_for_you: int
+    answers_since: int
+    requests_waiting: int | None  # None: not an administrator, so not theirs to decide
+
+
+def organisation_work(membership: ContactLink, *, since) -> OrganisationWork:
+    """Counts over the tickets this member may see (portal.access.visible_tasks), in two
+    statements, plus the membership requests for an administrator."""
+    from portal.access import visible_tasks
+
+    tasks = visible_tasks(membership)
+    counts = tasks.aggregate(
+        open=Count("pk", filter=~Q(status=Task.Status.CLOSED), distinct=True),
+        waiting=Count("pk", filter=Q(status=Task.Status.WAITING), distinct=True),
+    )
+    answers = TaskMessage.objects.filter(
+        task__in=tasks.values("pk"), kind=TaskMessage.Kind.REPLY, held_for_review=False, channel="staff"
+    )
+    if since is not None:
+        answers = answers.filter(created_at__gt=since)
+    requests = None
+    if membership.is_admin:
+        requests = membership.relation.contact_links.filter(status=ContactLink.PortalStatus.REQUESTED).count()
+    return OrganisationWork(
+        open_tickets=counts["open"],
+        waiting_for_you=counts["waiting"],
+        answers_since=answers.count(),
+        requests_waiting=requests,
     )

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -47,7 +49,13 @@ from portal.forms import (
     TaskFilterForm,
 )
 from portal.invitations import invitation_token
-from portal.selectors import open_invitations, open_invitations_for, organisation_members, pending_requests_of
+from portal.selectors import (
+    open_invitations,
+    open_invitations_for,
+    organisation_members,
+    organisation_work,
+    pending_requests_of,
+)
 from staff.forms import show_stale_version
 from staff.ui import error_text, paginate, query_without_page, safe_next_url
 from tasks.conversation import post_customer_reply
@@ -164,7 +172,18 @@ def organisation(request, org):
     template = "portal/organisation.html#address" if request.htmx else "portal/organisation.html"
     if form.errors and status == 200:
         status = 400
-    return _render(request, template, {"form": form}, membership, status=status)
+    context = {"form": form}
+    if not request.htmx:
+        # "Answers since your last visit": the previous visit of this page in this session.
+        previous = request.session.get(PORTAL_SEEN_KEY)
+        since = parse_datetime(previous) if previous else request.user.last_login
+        request.session[PORTAL_SEEN_KEY] = timezone.now().isoformat()
+        context["work"] = organisation_work(membership, since=since)
+    return _render(request, template, context, membership, status=status)
+
+
+# When this person last saw an organisation's start page, in this session.
+PORTAL_SEEN_KEY = "portal_worklist_seen_at"
 
 
 @portal_required
