@@ -40,7 +40,8 @@ MYPY_MODULES := tenants/services.py tenants/crossing.py tenants/hooks.py tenants
   portal/services.py portal/selectors.py portal/access.py portal/invitations.py portal/throttles.py \
   portal/claims.py portal/email_change.py \
   tenants/urls_for.py portal_sync/services.py portal_sync/selectors.py \
-  mailin/services.py mailin/selectors.py mailin/access.py mailin/parsing.py mailin/replies.py mailin/smtp.py
+  mailin/services.py mailin/selectors.py mailin/access.py mailin/parsing.py mailin/replies.py mailin/smtp.py \
+  search/selectors.py tasks/sla.py staff/worklist.py tasks/worklist.py
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

@@ -120,7 +120,7 @@ def search_relations(query: str, *, limit: int = GROUP_LIMIT) -> Group:
     )
     relations = (
         Relation.objects.filter(matches)
-        .annotate(likeness=TrigramWordSimilarity(Value(query, output_field=CharField()), "name"))
+        .annotate(likeness=TrigramWordSimilarity(query, "name"))
         .order_by("-is_active", "-likeness", "name", "pk")
     )
     return _group(relations, limit)

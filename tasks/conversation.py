@@ -23,7 +23,7 @@ from tasks.attachments import store_attachments
 from tasks.models import DeskSettings, Task, TaskLink, TaskMessage
 from tasks.selectors import desk_settings
 from tasks.services import task_change_status
-from tasks.sla import record_first_response
+from tasks.sla import record_first_response, sla_on_create
 from tasks.tasks import notify_customer_reply_task, notify_public_reply_task
 
 if TYPE_CHECKING:
@@ -106,6 +106,7 @@ def _follow_up(task: Task, *, contact: Contact | None, actor) -> Task:
         reporter=contact or task.reporter,
         follow_up_of=task,
     )
+    sla_on_create(follow_up, now=timezone.now())
     follow_up.full_clean()
     follow_up._history_user = actor
     follow_up.save()

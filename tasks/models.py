@@ -128,7 +128,9 @@ class Task(models.Model):
             models.Index(
                 fields=["resolution_due_at"],
                 name="task_sla_unflagged",
-                condition=models.Q(status__in=["new", "open"], sla_breached_at__isnull=True),
+                # Two equalities, not IN: PostgreSQL prints an IN list differently after a schema
+                # clone (tenants.schema_clone), and the clone must equal the template.
+                condition=(models.Q(status="new") | models.Q(status="open")) & models.Q(sla_breached_at__isnull=True),
             ),
         ]
 
@@ -235,7 +237,9 @@ def attachment_path(attachment: TaskAttachment, filename: str) -> str:
     """Per contractant, then per task; the stored name is random, the original is a field."""
     from django.db import connection
 
-    return f"{connection.schema_name}/tasks/{attachment.task.code}/{attachment.code}"
+    # django-tenants' connection knows its schema; the type checker sees Django's base class.
+    schema_name = getattr(connection, "schema_name", "public")
+    return f"{schema_name}/tasks/{attachment.task.code}/{attachment.code}"
 
 
 class TaskAttachment(models.Model):
@@ -416,6 +420,7 @@ class SlaPolicy(models.Model):
                     resolution_minutes_urgent__gt=0,
                 ),
                 name="sla_policy_targets_positive",
+                violation_error_message=_("Every target is at least one business minute."),
             ),
         ]
 

@@ -43,7 +43,6 @@ class SlaPolicyForm(forms.ModelForm):
         self.initial["business_days"] = list(self.instance.business_days)
         for name in POLICY_FIELDS:
             if name.endswith(("_low", "_normal", "_high", "_urgent")):
-                self.fields[name].min_value = 1
                 self.fields[name].widget.attrs["min"] = 1
                 self.fields[name].help_text = _("business minutes")
 

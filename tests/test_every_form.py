@@ -279,6 +279,7 @@ def world(supplier_user, alpha, beta):
         "/tasks/new/",
         f"/tasks/{task.pk}/",
         "/tasks/settings/",
+        "/tasks/sla/",
         "/sync/",
         "/portal-requests/",
         f"/unknown-senders/{queued.pk}/",

@@ -100,7 +100,7 @@ def notify_assignment(*, task_id: int, change_id: int) -> int:
     if record is None or task is None or task.assignee_id is None or record.assignee_id != task.assignee_id:
         return 0  # reassigned again since: only the current assignee hears of it, from that change
     assignee = task.assignee
-    if not assignee.is_active or not assignee.email or record.history_user_id == assignee.pk:
+    if assignee is None or not assignee.is_active or not assignee.email or record.history_user_id == assignee.pk:
         return 0  # took it themselves, or nobody to write to
     contractant = current_contractant()
     mailer = TaskMailer(task, contractant)

@@ -29,6 +29,9 @@ NOT_TYPED = {
     ("tasks", "TaskEmail", "address"),
     ("tasks", "TaskEmail", "subject"),
     ("tasks", "TaskEmail", "header_message_id"),
+    # Checked as what they are: a zone name from the zone database, weekday digits.
+    ("tasks", "SlaPolicy", "time_zone"),
+    ("tasks", "SlaPolicy", "business_days"),
     ("subscriptions", "TechnicalSetup", "database"),  # a database alias chosen from the settings
     ("subscriptions", "RelinkRecord", "database"),
 }
