@@ -10,10 +10,12 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from relations.models import Relation
 from staff.ui import PAGE_SIZE, parse_id
 from tasks.models import DeskSettings, Task, TaskLink, TaskMessage
+from tasks.sla import SlaState, sla_policy, sla_state
 from tenants.crossing import read_for_bound_relation
 
 if TYPE_CHECKING:
@@ -38,6 +40,8 @@ class TaskRow:
     assignee: str
     # (url, name) of every linked relation, by name.
     relations: tuple[tuple[str, str], ...]
+    # The SLA sentence and its colour (tasks.sla.sla_state); None for a task without due times.
+    sla: SlaState | None = None
 
 
 def task_list(
@@ -112,11 +116,17 @@ def task_page(
             "assignee__email",
             "assignee__first_name",
             "assignee__last_name",
+            # What the SLA column reads (tasks.sla.sla_state).
+            "closed_at",
+            "response_due_at",
+            "resolution_due_at",
+            "first_response_at",
         )
         .prefetch_related(Prefetch("links", queryset=links.order_by("relation__name", "relation_id")))
     )
     page = Paginator(tasks, per_page).get_page(number)
     status_labels, priority_labels = dict(Task.Status.choices), dict(Task.Priority.choices)
+    policy, now = sla_policy(), timezone.now()
     rows = [
         TaskRow(
             pk=task.pk,
@@ -130,6 +140,7 @@ def task_page(
             relations=tuple(
                 (reverse("relations:detail", args=[link.relation_id]), link.relation.name) for link in task.links.all()
             ),
+            sla=sla_state(task, now, policy),
         )
         for task in page
     ]

@@ -16,7 +16,7 @@ from tests.factories import RelationFactory, TaskFactory
 # user, the chosen relation, the total, the page's tasks with their assignee, the page's links
 # with their relation, the assignee filter's staff users; django-tenants sends a
 # SET search_path before each of them.
-QUERIES_OF_THE_TASK_LIST = 12
+QUERIES_OF_THE_TASK_LIST = 14  # + the SLA policy the SLA column reads
 
 
 @pytest.fixture
@@ -343,3 +343,14 @@ def test_the_list_shows_open_tasks_by_default_and_each_queue_its_own(client_en, 
     assert subjects("/tasks/?queue=bogus") == subjects("/tasks/")
     # The assignee by name, not by e-mail address.
     assert "Cor Collega" in client_en.get("/tasks/?queue=all").content.decode()
+
+
+def test_the_list_shows_each_tasks_sla_state_in_colour(client_en, supplier_user):
+    from tasks.services import task_create
+
+    task_create(actor=supplier_user, subject="Met een klok", priority=Task.Priority.URGENT)
+
+    html = client_en.get("/tasks/").content.decode()
+
+    row = html[html.index("Met een klok") :].split("</tr>")[0]
+    assert 'class="badge badge-' in row and ("Respond before" in row or "overdue" in row)
