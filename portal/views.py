@@ -9,8 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -57,7 +55,7 @@ from portal.selectors import (
     pending_requests_of,
 )
 from staff.forms import show_stale_version
-from staff.ui import error_text, paginate, query_without_page, safe_next_url
+from staff.ui import error_text, paginate, previous_visit, query_without_page, safe_next_url
 from tasks.conversation import post_customer_reply
 from tasks.models import TaskMessage
 from tasks.services import task_create
@@ -175,10 +173,7 @@ def organisation(request, org):
     context = {"form": form}
     if not request.htmx:
         # "Answers since your last visit": the previous visit of this page in this session.
-        previous = request.session.get(PORTAL_SEEN_KEY)
-        since = parse_datetime(previous) if previous else request.user.last_login
-        request.session[PORTAL_SEEN_KEY] = timezone.now().isoformat()
-        context["work"] = organisation_work(membership, since=since)
+        context["work"] = organisation_work(membership, since=previous_visit(request, PORTAL_SEEN_KEY))
     return _render(request, template, context, membership, status=status)
 
 

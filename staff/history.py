@@ -19,7 +19,8 @@ class HistoryEntry:
     changes: list[tuple[str, str, str]]
 
 
-def _who(record) -> str:
+def record_author(record) -> str:
+    """Who made a history record, as the history tables show it."""
     user = record.history_user
     if user is None:
         return str(_("system"))
@@ -49,7 +50,7 @@ def history_entries(records, label, fields: list[str], display=None) -> list[His
         entries.append(
             HistoryEntry(
                 when=record.history_date,
-                who=_who(record),
+                who=record_author(record),
                 what=label(record),
                 action=str(HISTORY_TYPES.get(record.history_type, record.history_type)),
                 changes=changes,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 
 PAGE_SIZE = 25
@@ -67,3 +69,11 @@ def safe_next_url(request, value: str | None, *, under: str = "/") -> str:
     if not value.startswith(under) or "\x00" in value:
         return ""
     return value if url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}) else ""
+
+
+def previous_visit(request, key: str):
+    """When this page was last shown in this session (the login time on the first visit), and
+    remember now: the "since you last looked" of the work lists."""
+    previous = request.session.get(key)
+    request.session[key] = timezone.now().isoformat()
+    return parse_datetime(previous) if previous else request.user.last_login

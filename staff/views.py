@@ -6,14 +6,12 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from audit.selectors import security_events
 from audit.services import record_login_failed
 from staff.access import staff_admin_required, staff_required
 from staff.forms import SecurityEventFilterForm, StaffAuthenticationForm
-from staff.ui import paginate, query_without_page, search_text
+from staff.ui import paginate, previous_visit, query_without_page, search_text
 from staff.worklist import WorkContext, work_items
 
 
@@ -32,9 +30,7 @@ class StaffLoginView(auth_views.LoginView):
 @staff_required
 def home(request):
     """A work list: what waits for this person, each a count linking to the list that shows it."""
-    previous = request.session.get(WORKLIST_SEEN_KEY)
-    since = parse_datetime(previous) if previous else request.user.last_login
-    request.session[WORKLIST_SEEN_KEY] = timezone.now().isoformat()
+    since = previous_visit(request, WORKLIST_SEEN_KEY)
     items = work_items(WorkContext(user=request.user, since=since))
     return render(request, "staff/home.html", {"items": items, "since": since})
 

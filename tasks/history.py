@@ -6,7 +6,7 @@ from django.db.models import Subquery
 from django.utils.translation import gettext_lazy as _
 
 from relations.models import Relation
-from staff.history import HistoryEntry, history_entries
+from staff.history import HistoryEntry, history_entries, record_author
 from tasks.models import Task, TaskLink
 
 MAX_ENTRIES = 100
@@ -87,7 +87,7 @@ def _batch_entry(reason: str, records: list, names: dict[int, str]) -> HistoryEn
     targets = ", ".join(sorted(names.get(pk, str(pk)) for pk in moved_to))
     return HistoryEntry(
         when=first.history_date,
-        who=history_entries([first], lambda r: "", [])[0].who,
+        who=record_author(first),
         what=what,
         action=str(_("moved")),
         changes=[(str(_("to")), "", targets)] if targets else [],

@@ -10,21 +10,15 @@ import re
 
 from tasks.models import Task
 from tasks.selectors import desk_settings
+from tenants.urls_for import primary_domain
 
 REPLY_PREFIX = "reply+"
 TOKEN_RE = re.compile(r"^reply\+([0-9a-f]{20})$")
 
 
 def contractant_mail_domain(contractant) -> str:
-    """The primary domain of the contractant: the part after the @ of its addresses."""
-    from tenants.models import Domain
-
-    domain = (
-        Domain.objects.filter(tenant=contractant).order_by("-is_primary", "pk").values_list("domain", flat=True).first()
-    )
-    if domain is None:
-        raise ValueError(f"Contractant {contractant.schema_name!r} has no domain.")
-    return domain
+    """The part after the @ of the contractant's addresses: its primary domain."""
+    return primary_domain(contractant)
 
 
 def reply_address(task: Task, contractant) -> str:

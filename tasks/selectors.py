@@ -195,16 +195,12 @@ def staff_users():
 
 
 def task_detail(*, pk: int) -> Task:
+    """A task with its links. Its conversation is read by tasks.timeline (capped, one query),
+    not here: every staff view of a task (a download, a status change) would read it for nothing."""
     return (
         Task.objects.select_related("assignee")
         .prefetch_related(
-            Prefetch("links", queryset=TaskLink.objects.select_related("relation").order_by("relation__name")),
-            Prefetch(
-                "messages",
-                queryset=TaskMessage.objects.select_related("author", "author_contact", "published_by")
-                .prefetch_related("attachments")
-                .order_by("created_at", "pk"),
-            ),
+            Prefetch("links", queryset=TaskLink.objects.select_related("relation").order_by("relation__name"))
         )
         .get(pk=pk)
     )

@@ -15,15 +15,22 @@ from tenants.models import Contractant, Domain
 DEFAULT_PORTS = {80, 443}
 
 
-def contractant_base_url(contractant: Contractant) -> str:
-    """settings.SITE_SCHEME, the contractant's primary domain and settings.SITE_PORT, without a
-    trailing slash: `https://jansen.example.nl` in production, `http://jansen.localhost:8000` in
-    development. The port is left out when it is 80 or 443."""
+def primary_domain(contractant: Contractant) -> str:
+    """The contractant's primary host name: the host of its links and the domain of its e-mail
+    addresses (tasks.reply_address)."""
     domain = (
         Domain.objects.filter(tenant=contractant).order_by("-is_primary", "pk").values_list("domain", flat=True).first()
     )
     if domain is None:
-        raise ImproperlyConfigured(f"Contractant {contractant.schema_name!r} has no domain to link to.")
+        raise ImproperlyConfigured(f"Contractant {contractant.schema_name!r} has no domain.")
+    return domain
+
+
+def contractant_base_url(contractant: Contractant) -> str:
+    """settings.SITE_SCHEME, the contractant's primary domain and settings.SITE_PORT, without a
+    trailing slash: `https://jansen.example.nl` in production, `http://jansen.localhost:8000` in
+    development. The port is left out when it is 80 or 443."""
+    domain = primary_domain(contractant)
     scheme = settings.SITE_SCHEME
     port = settings.SITE_PORT
     return f"{scheme}://{domain}" if port in DEFAULT_PORTS else f"{scheme}://{domain}:{port}"
