@@ -41,7 +41,8 @@ MYPY_MODULES := tenants/services.py tenants/crossing.py tenants/hooks.py tenants
   portal/claims.py portal/email_change.py \
   tenants/urls_for.py portal_sync/services.py portal_sync/selectors.py \
   mailin/services.py mailin/selectors.py mailin/access.py mailin/parsing.py mailin/replies.py mailin/smtp.py \
-  search/selectors.py tasks/sla.py staff/worklist.py tasks/worklist.py
+  search/selectors.py tasks/sla.py staff/worklist.py tasks/worklist.py tasks/charts.py tasks/bulk.py tasks/bulk_selectors.py \
+  notifications/services.py notifications/selectors.py notifications/access.py notifications/mentions.py
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

@@ -75,6 +75,7 @@ TENANT_APPS = [
     "mailin",
     "audit",
     "staff",
+    "notifications",
     "search",
     "demo",
 ]

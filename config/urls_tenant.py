@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("portal.staff_urls")),
     path("", include("mailin.urls")),
     path("search/", include("search.urls")),
+    path("notifications/", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

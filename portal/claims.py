@@ -12,6 +12,9 @@ from django.utils.translation import gettext_noop
 from audit.models import SecurityEvent
 from audit.services import record_security_event
 from contacts.models import ContactLink
+from notifications.kinds import Kind as NotificationKind
+from notifications.selectors import staff_administrators
+from notifications.services import notify
 from portal.models import OrganisationClaim
 
 
@@ -30,6 +33,15 @@ def open_claim(*, link: ContactLink, actor) -> OrganisationClaim:
         actor=actor,
         object_label=link.contact.full_name,
         object_url=reverse("contacts:detail", args=[link.contact_id]),
+    )
+    # The staff administrators hear of it under the bell; the requester is a customer, not a
+    # staff actor to leave out.
+    notify(
+        recipients=staff_administrators(),
+        kind=NotificationKind.REQUEST_WAITING,
+        params={"member": link.contact.full_name, "relation": link.relation.name},
+        url=reverse("portal_staff:claims"),
+        key=f"claim:{claim.pk}:{claim.requested_at.isoformat()}",
     )
     return claim
 

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 import phonenumbers
 from django.contrib.postgres.search import SearchQuery, TrigramWordSimilarity
 from django.db.models import CharField, F, Func, Q, TextField, Value
+from django.db.models.functions import Lower
 from django.db.models.lookups import Lookup
 
 from contacts.models import Contact
 from relations.models import Relation
 from staff.ui import parse_id, search_text
-from tasks.models import Task, TaskMessage
+from tasks.models import Task, TaskLink, TaskMessage
 
 GROUP_LIMIT = 10
 # Shorter queries match too much to be useful (and trigram indexes need three characters).
@@ -99,14 +100,24 @@ def _group(rows, limit: int) -> Group:
 
 
 def search_tasks(query: str, *, limit: int = GROUP_LIMIT) -> Group:
-    """By number ("123", "#123"), by the words of the subject or of any message (notes too: staff only)."""
+    """By number ("123", "#123"), by the words of the subject or of any message (notes too:
+    staff only), or by the exact customer or KvK number of a linked relation."""
     words = SearchQuery(query, config="dutch", search_type="websearch")
     matching_messages = TaskMessage.objects.filter(Matches(DutchVector(F("body")), words)).values("task_id")
     matches = Q(Matches(DutchVector(F("subject")), words)) | Q(pk__in=matching_messages)
     if (number := parse_id(query.lstrip("#"))) is not None:
         matches |= Q(pk=number)
+    # A customer's KvK or customer number, typed whole, finds that customer's tasks too (the
+    # relations' unique indexes answer it).
+    matches |= Q(pk__in=TaskLink.objects.filter(relation_id__in=_relations_numbered(query)).values("task_id"))
     tasks = Task.objects.select_related("assignee").filter(matches).order_by("-created_at", "-pk")
     return _group(tasks, limit)
+
+
+def _relations_numbered(query: str):
+    """The relation whose customer number (any case) or KvK number is exactly the query."""
+    numbered = Q(customer_number_lower=query.lower()) | Q(coc_number=query)
+    return Relation.objects.alias(customer_number_lower=Lower("customer_number")).filter(numbered).values("pk")
 
 
 def search_relations(query: str, *, limit: int = GROUP_LIMIT) -> Group:

@@ -66,3 +66,29 @@ class StaffAuthenticationForm(AuthenticationForm):
         super().confirm_login_allowed(user)
         if not user.is_staff:
             raise ValidationError(self.error_messages["not_staff"], code="not_staff")
+
+
+class StaffMemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return " ".join(part for part in [obj.first_name, obj.last_name] if part) or obj.email or obj.username
+
+
+class StaffMembersField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return " ".join(part for part in [obj.first_name, obj.last_name] if part) or obj.email or obj.username
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=80)
+    lead = StaffMemberChoiceField(
+        label=_("Team lead"),
+        required=False,
+        queryset=None,
+        help_text=_("Hears of the team's SLA breaches; always a member."),
+    )
+    members = StaffMembersField(label=_("Members"), required=False, queryset=None, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = staff
+        self.fields["members"].queryset = staff

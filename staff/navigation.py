@@ -30,6 +30,7 @@ STAFF_NAVIGATION = [
     NavItem(_("Security log"), "staff:security_log", admin_only=True),
     NavItem(_("Desk settings"), "tasks:settings", admin_only=True),
     NavItem(_("SLA policy"), "tasks:sla_policy", admin_only=True),
+    NavItem(_("Teams"), "staff:teams", admin_only=True),
 ]
 
 

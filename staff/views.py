@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from audit.selectors import security_events
 from audit.services import record_login_failed
 from staff.access import staff_admin_required, staff_required
-from staff.forms import SecurityEventFilterForm, StaffAuthenticationForm
+from staff.forms import SecurityEventFilterForm, StaffAuthenticationForm, TeamForm
+from staff.models import Team
+from staff.teams import active_staff, team_delete, team_save, teams
 from staff.ui import paginate, previous_visit, query_without_page, search_text
-from staff.worklist import WorkContext, work_items
+from staff.worklist import WorkContext, home_panels, work_items
 
 
 class StaffLoginView(auth_views.LoginView):
@@ -31,8 +36,12 @@ class StaffLoginView(auth_views.LoginView):
 def home(request):
     """A work list: what waits for this person, each a count linking to the list that shows it."""
     since = previous_visit(request, WORKLIST_SEEN_KEY)
-    items = work_items(WorkContext(user=request.user, since=since))
-    return render(request, "staff/home.html", {"items": items, "since": since})
+    context = WorkContext(user=request.user, since=since)
+    return render(
+        request,
+        "staff/home.html",
+        {"items": work_items(context), "panels": home_panels.panels_for(context), "since": since},
+    )
 
 
 # When the work list was last shown in this session: "customer replies since you last looked".
@@ -58,3 +67,37 @@ def security_log(request):
         template,
         {"form": form, "page": page, "query_string": query_without_page(request), "filtered": bool(query or kind)},
     )
+
+
+@staff_admin_required
+def team_list(request):
+    """The contractant's teams; an administrator adds and changes them here."""
+    return render(request, "staff/teams.html", {"teams": teams()})
+
+
+@staff_admin_required
+def team_edit(request, pk: int | None = None):
+    team = get_object_or_404(Team, pk=pk) if pk is not None else None
+    initial = {"name": team.name, "lead": team.lead, "members": team.members.all()} if team else None
+    form = TeamForm(request.POST or None, initial=initial, staff=active_staff())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = team_save(
+                team=team, name=data["name"], lead=data["lead"], members=data["members"], actor=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Team %(name)s saved.") % {"name": saved.name})
+            return redirect("staff:teams")
+    return render(request, "staff/team_form.html", {"form": form, "team": team})
+
+
+@staff_admin_required
+@require_POST
+def team_remove(request, pk: int):
+    team = get_object_or_404(Team, pk=pk)
+    team_delete(team=team, actor=request.user)
+    messages.success(request, _("Team %(name)s deleted; its tasks keep their assignee.") % {"name": team.name})
+    return redirect("staff:teams")

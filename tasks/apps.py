@@ -14,10 +14,13 @@ class TasksConfig(AppConfig):
         from tasks.selectors import open_task_count
 
         register_history_source(relation_task_link_history)
-        from staff.worklist import register_work
+        from staff.worklist import home_panels, register_work
+        from tasks.charts import first_response_panel, opened_closed_panel
         from tasks.worklist import task_work
 
         register_work(task_work)
+        home_panels.register(opened_closed_panel)
+        home_panels.register(first_response_panel)
         register_tab(RelationTab("tasks", _("Tasks"), "tasks:relation_tab", 40))
         register_list_annotation("open_task_count", open_task_count)
 

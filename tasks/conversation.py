@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from contacts.models import Contact
 from tasks.attachments import store_attachments
 from tasks.models import DeskSettings, Task, TaskLink, TaskMessage
+from tasks.notifications.staff import notify_mentions
 from tasks.selectors import desk_settings
 from tasks.services import task_change_status
 from tasks.sla import record_first_response, sla_on_create
@@ -84,6 +85,8 @@ def post_staff_message(
         if set_status and set_status != task.status:
             task_change_status(task=task, status=set_status, actor=actor, notify=kind != TaskMessage.Kind.REPLY)
         _touch(task)
+        if kind == TaskMessage.Kind.NOTE:
+            notify_mentions(message=message, actor=actor)  # `@name` in a note: under the bell
         if kind == TaskMessage.Kind.REPLY:
             record_first_response(task, now=message.created_at)
             schema_name, message_id = _schema(), message.pk

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from contacts.models import Contact
 from relations.models import Relation
 from staff.forms import VersionFieldMixin
+from staff.models import Team
 from staff.ui import parse_id
 from tasks.conversation import MAX_MESSAGE_LENGTH, STATUSES_WITH_A_MESSAGE
 from tasks.fields import AttachmentsField
@@ -34,7 +35,17 @@ class TaskFilterForm(forms.Form):
     assignee = StaffUserChoiceField(
         label=_("Assignee"), required=False, queryset=staff_users(), empty_label=_("Anyone")
     )
+    team = forms.ModelChoiceField(
+        label=_("Team"), required=False, queryset=Team.objects.order_by("name"), empty_label=_("Any team")
+    )
     open = forms.BooleanField(label=_("Only open tasks"), required=False)
+
+
+class SavedViewForm(forms.Form):
+    """Name and sharing of a saved view; the filters come with it as the list's own fields."""
+
+    name = forms.CharField(label=_("Name of the view"), max_length=60)
+    shared = forms.BooleanField(label=_("Share with the team"), required=False)
 
 
 class TaskForm(VersionFieldMixin, forms.ModelForm):
@@ -48,7 +59,7 @@ class TaskForm(VersionFieldMixin, forms.ModelForm):
 
     class Meta:
         model = Task
-        fields = ["subject", "description", "priority", "assignee", "reporter"]
+        fields = ["subject", "description", "priority", "assignee", "team", "reporter"]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, **kwargs):

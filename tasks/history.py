@@ -82,6 +82,7 @@ def _batch_entry(reason: str, records: list, names: dict[int, str]) -> HistoryEn
         "move_tasks": _("Tasks moved"),
         "merge": _("Contact merge"),
         "out_of_service": _("Out-of-service handover"),
+        "bulk_job": _("Bulk action"),
     }.get(kind, _("Tasks moved"))
     what = str(_("%(action)s: %(count)d tasks")) % {"action": label, "count": len(tasks)}
     targets = ", ".join(sorted(names.get(pk, str(pk)) for pk in moved_to))
@@ -89,6 +90,6 @@ def _batch_entry(reason: str, records: list, names: dict[int, str]) -> HistoryEn
         when=first.history_date,
         who=record_author(first),
         what=what,
-        action=str(_("moved")),
+        action=str(_("changed") if kind == "bulk_job" else _("moved")),
         changes=[(str(_("to")), "", targets)] if targets else [],
     )

@@ -54,6 +54,16 @@ class Task(models.Model):
         related_name="assigned_tasks",
         verbose_name=_("assignee"),
     )
+    # The team that owns the task (staff.Team): its lead hears of breaches; a task can have a
+    # team and an assignee, or either alone.
+    team = models.ForeignKey(
+        "staff.Team",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
+        verbose_name=_("team"),
+    )
     reporter = models.ForeignKey(
         "contacts.Contact",
         null=True,
@@ -431,3 +441,93 @@ class SlaPolicy(models.Model):
         """(response, resolution) business minutes for a Task.Priority."""
         name = Task.Priority(priority).name.lower()
         return getattr(self, f"response_minutes_{name}"), getattr(self, f"resolution_minutes_{name}")
+
+
+class SavedView(models.Model):
+    """A task-list filter combination a staff member saved under a name, for themselves or
+    shared with every staff member of the contractant."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_task_views", verbose_name=_("owner")
+    )
+    name = models.CharField(_("name"), max_length=60, validators=[reject_control_characters])
+    # The task list's query string (queue, filters and sort), without the page; only the keys
+    # tasks.views.task_index reads survive tasks.saved_views.clean_query.
+    query = models.CharField(max_length=1000)
+    shared = models.BooleanField(_("shared with the team"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint("owner", "name", name="saved_view_name_per_owner")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BulkJob(models.Model):
+    """One bulk action on a selection of tasks (tasks.bulk): run at once for a small selection,
+    by the worker for a large one, with a result per task (BulkJobItem)."""
+
+    class Action(models.TextChoices):
+        ASSIGN = "assign", _("Assign")
+        STATUS = "status", _("Change status")
+        PRIORITY = "priority", _("Change priority")
+        LINK = "link", _("Link a relation")
+        UNLINK = "unlink", _("Remove a relation link")
+        CLOSE = "close", _("Close with a reply")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    # What the action needs (assignee id, status, priority, relation id, reply text), as the
+    # bulk form cleaned it.
+    params = models.JSONField(default=dict)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bulk action")
+        verbose_name_plural = _("bulk actions")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(done__lte=models.F("total")), name="bulk_job_done_within_total")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.done}/{self.total})"
+
+
+class BulkJobItem(models.Model):
+    """The result of a bulk action for one task: changed, unchanged (already so) or refused, why."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        CHANGED = "changed", _("Changed")
+        UNCHANGED = "unchanged", _("Unchanged")
+        REFUSED = "refused", _("Refused")
+
+    job = models.ForeignKey(BulkJob, on_delete=models.CASCADE, related_name="items")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    message = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["task_id"]
+        constraints = [models.UniqueConstraint("job", "task", name="bulk_job_item_once_per_task")]
+
+    def __str__(self) -> str:
+        return f"#{self.task_id}: {self.outcome}"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OrderBy, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,14 +35,43 @@ class TaskRow:
     status: str
     # Lazy labels of the choices (the raw value for one outside them).
     status_label: StrOrPromise
+    priority: int
     priority_label: StrOrPromise | int
     created_at: datetime
     # The assignee's name (or e-mail address), "" when nobody is assigned.
     assignee: str
+    # The owning team's name, "" when none.
+    team: str
     # (url, name) of every linked relation, by name.
     relations: tuple[tuple[str, str], ...]
     # The SLA sentence and its colour (tasks.sla.sla_state); None for a task without due times.
     sla: SlaState | None = None
+
+
+# The SLA queues, also counted on the home page (tasks.worklist): one definition for both.
+RUNNING = Q(status__in=[Task.Status.NEW, Task.Status.OPEN])
+# "Due today" ends at midnight here, the desk's time zone (and the SLA policy's default).
+DESK_ZONE = zoneinfo.ZoneInfo("Europe/Amsterdam")
+
+
+def sla_overdue(now: datetime) -> Q:
+    """A running clock past a due time not yet met; the beat job (tasks.sla.flag_breaches)
+    flags exactly these."""
+    return Q(resolution_due_at__lt=now) | Q(first_response_at__isnull=True, response_due_at__lt=now)
+
+
+def sla_breached(now: datetime) -> Q:
+    """Open tasks past a due time: flagged by the beat job (the flag stays while the task is
+    open, also when it waits), or running and overdue before the next run of the job."""
+    return ~Q(status=Task.Status.CLOSED) & (Q(sla_breached_at__isnull=False) | (RUNNING & sla_overdue(now)))
+
+
+def sla_due_today(now: datetime) -> Q:
+    """Running tasks not yet breached with a due time before midnight (Amsterdam)."""
+    today = timezone.localtime(now, DESK_ZONE).date()
+    midnight = datetime.combine(today + timedelta(days=1), time(), tzinfo=DESK_ZONE)
+    due = Q(resolution_due_at__lt=midnight) | Q(first_response_at__isnull=True, response_due_at__lt=midnight)
+    return RUNNING & Q(sla_breached_at__isnull=True) & ~sla_overdue(now) & due
 
 
 def task_list(
@@ -52,6 +82,11 @@ def task_list(
     only_open: bool = False,
     query: str = "",
     unassigned: bool = False,
+    team_id: int | None = None,
+    team_member_id: int | None = None,
+    breached: bool = False,
+    due_today: bool = False,
+    sort: str = "",
 ) -> QuerySet[Task]:
     """The tasks the task list's filters match, newest first (the task_newest_first index).
     A search matches the subject or description (% and _ taken literally) or, typed as a
@@ -74,7 +109,37 @@ def task_list(
         if (task_number := parse_id(number_typed)) is not None:
             matches |= Q(pk=task_number)
         tasks = tasks.filter(matches)
-    return tasks.order_by("-created_at", "-pk")
+    if team_id:
+        tasks = tasks.filter(team_id=team_id)
+    if team_member_id:
+        tasks = tasks.filter(team__members=team_member_id)
+    if breached:
+        tasks = tasks.filter(sla_breached(timezone.now()))
+    if due_today:
+        tasks = tasks.filter(sla_due_today(timezone.now()))
+    return tasks.order_by(*SORTS.get(sort, SORTS[""]))
+
+
+# The task list's column sorts (?sort=, "-" first for descending), ties broken by number.
+# Relations are not a sort: a task has several; the relation filter narrows to one instead.
+SORTS: dict[str, tuple[str | OrderBy, ...]] = {
+    "": ("-created_at", "-pk"),
+    "created": ("created_at", "pk"),
+    "-created": ("-created_at", "-pk"),
+    "number": ("pk",),
+    "-number": ("-pk",),
+    "subject": ("subject", "pk"),
+    "-subject": ("-subject", "-pk"),
+    "status": ("status", "-pk"),
+    "-status": ("-status", "-pk"),
+    "priority": ("priority", "-pk"),
+    "-priority": ("-priority", "-pk"),
+    "assignee": ("assignee__first_name", "assignee__last_name", "assignee__email", "-pk"),
+    "-assignee": ("-assignee__first_name", "-assignee__last_name", "-assignee__email", "-pk"),
+    # The SLA column: the resolution due time, soonest first; tasks without one last.
+    "sla": (F("resolution_due_at").asc(nulls_last=True), "pk"),
+    "-sla": (F("resolution_due_at").desc(nulls_last=True), "-pk"),
+}
 
 
 def task_page(
@@ -87,6 +152,11 @@ def task_page(
     only_open: bool = False,
     query: str = "",
     unassigned: bool = False,
+    team_id: int | None = None,
+    team_member_id: int | None = None,
+    breached: bool = False,
+    due_today: bool = False,
+    sort: str = "",
 ) -> Page:
     """A page of the task list (task_list's filters), newest first: Django's Page, whose
     object_list holds the page's TaskRows (with their linked relations).
@@ -102,10 +172,15 @@ def task_page(
         only_open=only_open,
         query=query,
         unassigned=unassigned,
+        team_id=team_id,
+        team_member_id=team_member_id,
+        breached=breached,
+        due_today=due_today,
+        sort=sort,
     )
     links = TaskLink.objects.select_related("relation").only("task", "relation", "relation__name")
     tasks = (
-        tasks.select_related("assignee")
+        tasks.select_related("assignee", "team")
         .only(
             "pk",
             "subject",
@@ -116,6 +191,8 @@ def task_page(
             "assignee__email",
             "assignee__first_name",
             "assignee__last_name",
+            "team",
+            "team__name",
             # What the SLA column reads (tasks.sla.sla_state).
             "closed_at",
             "response_due_at",
@@ -134,9 +211,11 @@ def task_page(
             subject=task.subject,
             status=task.status,
             status_label=status_labels.get(task.status, task.status),
+            priority=task.priority,
             priority_label=priority_labels.get(task.priority, task.priority),
             created_at=task.created_at,
             assignee=staff_name(task.assignee) if task.assignee else "",
+            team=task.team.name if task.team else "",
             relations=tuple(
                 (reverse("relations:detail", args=[link.relation_id]), link.relation.name) for link in task.links.all()
             ),
@@ -154,7 +233,7 @@ def staff_name(user) -> str:
 
 
 # The task list's built-in queues (issue 16): what each one filters, for the user looking.
-QUEUES = ("open", "mine", "unassigned", "waiting", "all")
+QUEUES = ("open", "mine", "team", "unassigned", "waiting", "breached", "due_today", "all")
 DEFAULT_QUEUE = "open"
 
 
@@ -162,6 +241,13 @@ def queue_filters(queue: str, user) -> dict:
     """task_page's arguments for a built-in queue; an unknown queue is the default one."""
     if queue == "mine":
         return {"assignee_id": user.pk, "only_open": True}
+    if queue == "team":
+        # The open tasks of the teams this person is in.
+        return {"team_member_id": user.pk, "only_open": True}
+    if queue == "breached":
+        return {"breached": True}
+    if queue == "due_today":
+        return {"due_today": True}
     if queue == "unassigned":
         return {"unassigned": True, "only_open": True}
     if queue == "waiting":

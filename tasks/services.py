@@ -15,7 +15,7 @@ from audit.bulk_history import execute_with_history
 from audit.updates import lock_for_update, model_update
 from relations.models import Relation
 from tasks.models import Task, TaskLink
-from tasks.sla import sla_on_create, sla_on_status_change
+from tasks.sla import sla_on_create, sla_on_priority_change, sla_on_status_change
 from tasks.tasks import notify_assignment_task, notify_status_change_task
 
 if TYPE_CHECKING:
@@ -29,11 +29,14 @@ def task_create(
     description: str = "",
     priority: int = Task.Priority.NORMAL,
     assignee=None,
+    team=None,
     reporter=None,
     relations: Iterable[Relation] = (),
 ) -> Task:
     with transaction.atomic():
-        task = Task(subject=subject, description=description, priority=priority, assignee=assignee, reporter=reporter)
+        task = Task(
+            subject=subject, description=description, priority=priority, assignee=assignee, team=team, reporter=reporter
+        )
         sla_on_create(task, now=timezone.now())
         task.full_clean()
         task._history_user = actor
@@ -48,24 +51,37 @@ def task_create(
 
 
 # What the task's edit form changes; its version counts changes to these (tasks.models).
-TASK_FIELDS = ["subject", "description", "priority", "assignee", "reporter"]
+TASK_FIELDS = ["subject", "description", "priority", "assignee", "team", "reporter"]
 
 
-def task_update(*, task: Task, actor, data: dict, version: int | None = None) -> Task:
-    """Change subject, description, priority, assignee or reporter. `version` is the one the
+def task_update(*, task: Task, actor, data: dict, version: int | None = None, reason: str = "") -> Task:
+    """Change subject, description, priority, assignee, team or reporter; a new priority moves
+    the SLA due times (tasks.sla.sla_on_priority_change). `version` is the one the
     edit form was loaded at: a save that would overwrite a change made since is refused
-    (audit.updates.StaleVersionError)."""
+    (audit.updates.StaleVersionError). `reason` goes on the history row (a bulk action's id,
+    which tasks.timeline folds into one entry)."""
     with transaction.atomic():
         lock_for_update(task, version=version, fields=TASK_FIELDS, data=data)
+        _set_reason(task, reason)
         changed = model_update(instance=task, fields=TASK_FIELDS, data=data, actor=actor)
+        if "priority" in changed:
+            Task.objects.filter(pk=task.pk).update(
+                **{field: getattr(task, field) for field in sla_on_priority_change(task, now=timezone.now())}
+            )
         if "assignee" in changed and task.assignee_id is not None:
             _announce_assignment(task)
     return task
 
 
-def task_take(*, task: Task, actor) -> Task:
+def task_take(*, task: Task, actor, reason: str = "") -> Task:
     """ "Take" in one click: the task is assigned to the staff member asking."""
-    return task_update(task=task, actor=actor, data={"assignee": actor})
+    return task_update(task=task, actor=actor, data={"assignee": actor}, reason=reason)
+
+
+def _set_reason(instance, reason: str) -> None:
+    # django-simple-history writes `_change_reason` into the next history row's change reason.
+    if reason:
+        instance._change_reason = reason
 
 
 def _announce_assignment(task: Task) -> None:
@@ -77,7 +93,7 @@ def _announce_assignment(task: Task) -> None:
     transaction.on_commit(lambda: notify_assignment_task.delay(schema_name, task_id, change_id), robust=True)
 
 
-def task_change_status(*, task: Task, status: str, actor, notify: bool = True) -> Task:
+def task_change_status(*, task: Task, status: str, actor, notify: bool = True, reason: str = "") -> Task:
     """Set the status; contacts whose preference asks are e-mailed after commit, unless the
     change comes with a public reply that tells them itself (`notify=False`)."""
     if status not in Task.Status.values:
@@ -90,6 +106,7 @@ def task_change_status(*, task: Task, status: str, actor, notify: bool = True) -
         task.closed_at = now if status == Task.Status.CLOSED else None
         sla_fields = sla_on_status_change(task, old_status=old_status, now=now)
         task._history_user = actor
+        _set_reason(task, reason)
         task.save(update_fields=["status", "closed_at", "updated_at", *sla_fields])
         if notify:
             change_id = task.history.order_by("-history_id").values_list("history_id", flat=True).first()
@@ -99,13 +116,14 @@ def task_change_status(*, task: Task, status: str, actor, notify: bool = True) -
     return task
 
 
-def task_link_add(*, task: Task, relation: Relation, actor) -> TaskLink:
+def task_link_add(*, task: Task, relation: Relation, actor, reason: str = "") -> TaskLink:
     if TaskLink.objects.filter(task=task, relation=relation).exists():
         raise ValidationError(_("This task is already linked to %(relation)s.") % {"relation": relation.name})
     try:
         with transaction.atomic():
             link = TaskLink(task=task, relation=relation)
             link._history_user = actor
+            _set_reason(link, reason)
             link.save()
     except IntegrityError:
         # Someone added the same link a moment ago: the constraint kept it single.
@@ -113,9 +131,10 @@ def task_link_add(*, task: Task, relation: Relation, actor) -> TaskLink:
     return link
 
 
-def task_link_remove(*, link: TaskLink, actor) -> None:
+def task_link_remove(*, link: TaskLink, actor, reason: str = "") -> None:
     with transaction.atomic():
         link._history_user = actor
+        _set_reason(link, reason)
         link.delete()
 
 

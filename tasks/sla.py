@@ -152,6 +152,28 @@ def sla_on_status_change(task: Task, *, old_status: str, now: datetime.datetime)
     return []
 
 
+def sla_on_priority_change(task: Task, *, now: datetime.datetime) -> list[str]:
+    """A new priority brings its own targets: the due times are counted again from the task's
+    creation, plus the business minutes the clock already stood still. A breach the new
+    targets undo (a lowered priority) is no longer flagged. Returns the changed fields."""
+    if task.created_at is None:
+        return []
+    calendar = calendar_for(sla_policy())
+    response, resolution = sla_policy().targets(task.priority)
+    task.response_due_at = add_business_minutes(
+        add_business_minutes(task.created_at, response, calendar), task.sla_paused_minutes, calendar
+    )
+    task.resolution_due_at = add_business_minutes(
+        add_business_minutes(task.created_at, resolution, calendar), task.sla_paused_minutes, calendar
+    )
+    fields = ["response_due_at", "resolution_due_at"]
+    response_missed = task.first_response_at is None and task.response_due_at <= now
+    if task.sla_breached_at is not None and not response_missed and task.resolution_due_at > now:
+        task.sla_breached_at = None
+        fields.append("sla_breached_at")
+    return fields
+
+
 def record_first_response(task: Task, *, now: datetime.datetime) -> None:
     """The first public staff reply meets the response target (only the first one counts)."""
     if Task.objects.filter(pk=task.pk, first_response_at__isnull=True).update(first_response_at=now):
@@ -258,26 +280,40 @@ def flag_breaches(*, now: datetime.datetime | None = None) -> list[int]:
 
 
 def notify_breaches(*, task_ids: list[int]) -> int:
-    """One e-mail per breached task to each staff administrator ("team lead" until teams exist)."""
+    """Escalate each breached task: one e-mail to the lead of its team (staff.Team), or to every
+    staff administrator when it has no team with an active lead, and an SLA warning under their
+    bell. The assignee gets an SLA warning under the bell as well, by e-mail when their
+    preference asks (and they were not e-mailed the escalation)."""
+    from notifications.kinds import Kind as NotificationKind
+    from notifications.services import notify
     from staff.mail import templated_mail
     from tasks.selectors import staff_users
     from tenants.models import current_contractant
     from tenants.urls_for import contractant_base_url
 
-    admins = [user for user in staff_users().filter(is_superuser=True) if user.email.strip()]
-    if not admins:
-        return 0
+    administrators = list(staff_users().filter(is_superuser=True))
     base_url = contractant_base_url(current_contractant())
     now = timezone.now()
     sent = 0
-    for task in Task.objects.filter(pk__in=task_ids).select_related("assignee").order_by("pk"):
+    for task in Task.objects.filter(pk__in=task_ids).select_related("assignee", "team__lead").order_by("pk"):
+        assignee = task.assignee if task.assignee is not None and task.assignee.is_active else None
+        lead = task.team.lead if task.team is not None and task.team.lead is not None else None
+        escalate_to = [lead] if lead is not None and lead.is_active else administrators
+        mailed = [user for user in escalate_to if user.email.strip()]
+        params = {"number": task.pk, "subject": task.subject}
+        url = reverse("tasks:detail", args=[task.pk])
+        key = f"sla-breach:{task.pk}:{task.sla_breached_at.isoformat() if task.sla_breached_at else ''}"
+        # Those escalated to get the escalation e-mail below, not the warning's own.
+        notify(recipients=escalate_to, kind=NotificationKind.SLA_WARNING, params=params, url=url, key=key, email=False)
+        if assignee is not None and assignee not in escalate_to:
+            notify(recipients=[assignee], kind=NotificationKind.SLA_WARNING, params=params, url=url, key=key)
         state = sla_state(task, now)
         context = {
             "task": task,
             "state": state.sentence if state else "",
             "task_url": base_url + reverse("tasks:detail", args=[task.pk]),
         }
-        for user in admins:
+        for user in mailed:
             templated_mail("tasks/email/sla_breach", {**context, "user": user}, user.email.strip()).send()
             sent += 1
     return sent

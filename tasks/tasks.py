@@ -53,3 +53,15 @@ def flag_sla_breaches_task(schema_name: str) -> int:
 def dispatch_sla_breaches_task() -> int:
     """Beat entry point (public schema): one flag task per active contractant."""
     return queue_for_every_active_contractant(flag_sla_breaches_task)
+
+
+@app.task(name="tasks.run_bulk_job", acks_late=True)
+def run_bulk_job_task(schema_name: str, job_id: int) -> str:
+    """A bulk action over more tasks than a request should wait for (tasks.bulk). Idempotent: a
+    job run again continues with its pending tasks; a job that is gone does nothing."""
+    require_schema(schema_name)
+    from tasks.bulk import run_bulk_job
+    from tasks.models import BulkJob
+
+    job = BulkJob.objects.filter(pk=job_id).first()
+    return run_bulk_job(job).state if job is not None else "missing"

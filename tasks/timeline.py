@@ -11,13 +11,15 @@ capped), so a task with a long history costs no more statements than a short one
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.utils.translation import gettext as _
 
 from relations.models import Relation
-from tasks.models import Task, TaskAttachment, TaskEmail, TaskLink, TaskMessage
+from tasks.bulk import job_code_from_reason
+from tasks.models import BulkJob, Task, TaskAttachment, TaskEmail, TaskLink, TaskMessage
 from tasks.selectors import public_messages
 
 # Per source: enough for any real task; a runaway one shows its latest entries.
@@ -28,13 +30,17 @@ BULK_REASONS = {"move_tasks": "bulk", "relink": "relink", "merge": "merge", "out
 @dataclass
 class TimelineEntry:
     when: datetime
-    # reply, note, held, created, change, link, email_in, email_out
+    # reply, note, held, created, change, link, email_in, email_out, bulk
     kind: str
     who: str
     # Short sentences: "Status: Waiting → Open", "Linked to Jansen B.V.".
     lines: list[str] = field(default_factory=list)
     message: TaskMessage | None = None
     attachments: list[TaskAttachment] = field(default_factory=list)
+    # A change written by a bulk action: its history rows' change reason ("bulk_job <code>"),
+    # until task_timeline folds them into one entry of kind "bulk" with the job.
+    reason: str = ""
+    bulk_job: BulkJob | None = None
 
     @property
     def is_internal(self) -> bool:
@@ -75,7 +81,7 @@ def _message_entries(messages) -> list[TimelineEntry]:
 def _task_changes(task: Task, *, for_customer: bool) -> list[TimelineEntry]:
     records = list(
         Task.history.filter(id=task.pk)
-        .select_related("history_user", "assignee")
+        .select_related("history_user", "assignee", "team")
         .order_by("history_date", "history_id")[:MAX_PER_SOURCE]
     )
     statuses = dict(Task.Status.choices)
@@ -102,6 +108,12 @@ def _task_changes(task: Task, *, for_customer: bool) -> list[TimelineEntry]:
                         if record.assignee_id
                         else _("No longer assigned")
                     )
+                if record.team_id != previous.team_id:
+                    lines.append(
+                        _("Team: %(name)s") % {"name": record.team.name}
+                        if record.team is not None
+                        else _("No longer with a team")
+                    )
                 if record.priority != previous.priority:
                     lines.append(
                         _("Priority: %(old)s → %(new)s")
@@ -111,7 +123,15 @@ def _task_changes(task: Task, *, for_customer: bool) -> list[TimelineEntry]:
                     lines.append(_("Subject: %(old)s → %(new)s") % {"old": previous.subject, "new": record.subject})
             if lines:
                 who = _user_label(record.history_user) if not for_customer or record.history_user else _("Support")
-                entries.append(TimelineEntry(when=record.history_date, kind="change", who=who, lines=lines))
+                entries.append(
+                    TimelineEntry(
+                        when=record.history_date,
+                        kind="change",
+                        who=who,
+                        lines=lines,
+                        reason=record.history_change_reason or "",
+                    )
+                )
         previous = record
     return entries
 
@@ -147,9 +167,56 @@ def _link_entries(task: Task) -> list[TimelineEntry]:
             line = _("%(change)s (contact handover)") % {"change": line}
         previous_relation[record.id] = record.relation_id
         entries.append(
-            TimelineEntry(when=record.history_date, kind="link", who=_user_label(record.history_user), lines=[line])
+            TimelineEntry(
+                when=record.history_date,
+                kind="link",
+                who=_user_label(record.history_user),
+                lines=[line],
+                reason=record.history_change_reason or "",
+            )
         )
     return entries
+
+
+def _bulk_phrase(job: BulkJob) -> str:
+    phrases: dict[str, str] = {
+        BulkJob.Action.ASSIGN: _("assigned"),
+        BulkJob.Action.STATUS: _("status changed"),
+        BulkJob.Action.PRIORITY: _("priority changed"),
+        BulkJob.Action.LINK: _("relation linked"),
+        BulkJob.Action.UNLINK: _("relation link removed"),
+        BulkJob.Action.CLOSE: _("closed with a reply"),
+    }
+    return phrases.get(job.action, job.get_action_display())
+
+
+def _fold_bulk_jobs(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """The changes and link changes one bulk action made (tasks.bulk) as one entry: "Bulk action
+    by X: closed with a reply", its changes as lines, linking to the job's result. Messages
+    are never folded: a bulk reply stays the reply the customer saw. One query, for the jobs."""
+    groups: dict[uuid.UUID, list[TimelineEntry]] = {}
+    rest = []
+    for entry in entries:
+        code = job_code_from_reason(entry.reason) if entry.kind in {"change", "link"} else None
+        if code is None:
+            rest.append(entry)
+        else:
+            groups.setdefault(code, []).append(entry)
+    if not groups:
+        return entries
+    jobs = {job.code: job for job in BulkJob.objects.filter(code__in=list(groups)).select_related("actor")}
+    for job_code, folded in groups.items():
+        job = jobs.get(job_code)
+        first = min(folded, key=lambda entry: entry.when)
+        who = _user_label(job.actor) if job is not None else first.who
+        headline = (
+            _("Bulk action by %(name)s: %(action)s") % {"name": who, "action": _bulk_phrase(job)}
+            if job is not None
+            else _("Bulk action by %(name)s") % {"name": who}
+        )
+        lines = [headline] + [line for entry in sorted(folded, key=lambda entry: entry.when) for line in entry.lines]
+        rest.append(TimelineEntry(when=first.when, kind="bulk", who=who, lines=lines, bulk_job=job))
+    return rest
 
 
 def _email_entries(task: Task) -> list[TimelineEntry]:
@@ -188,8 +255,7 @@ def task_timeline(task: Task, *, for_customer: bool = False) -> list[TimelineEnt
         )
         entries = (
             _message_entries(messages)
-            + _task_changes(task, for_customer=False)
-            + _link_entries(task)
+            + _fold_bulk_jobs(_task_changes(task, for_customer=False) + _link_entries(task))
             + _email_entries(task)
         )
     entries.sort(key=lambda entry: entry.when)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tasks import sla_views, views
+from tasks import bulk_views, sla_views, views
 from tasks.attachment_views import task_attachment
 
 app_name = "tasks"
@@ -11,6 +11,10 @@ urlpatterns = [
     path("tasks/", views.task_index, name="list"),
     path("tasks/new/", views.task_create, name="create"),
     path("tasks/move/", views.task_move, name="move"),
+    path("tasks/bulk/", bulk_views.bulk_action, name="bulk"),
+    path("tasks/bulk/<uuid:code>/", bulk_views.bulk_job, name="bulk_job"),
+    path("tasks/views/", views.saved_view_create, name="view_create"),
+    path("tasks/views/<int:pk>/delete/", views.saved_view_delete, name="view_delete"),
     path("tasks/settings/", views.desk_settings_edit, name="settings"),
     path("tasks/sla/", sla_views.sla_policy_edit, name="sla_policy"),
     path("tasks/support/", views.support_tasks, name="support"),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
@@ -18,17 +19,16 @@ from relations.selectors import relation_search
 from staff.access import staff_admin_required, staff_required
 from staff.forms import show_stale_version
 from staff.ui import error_text, page_number, parse_id, query_without_page, safe_next_url, search_text
-from tasks import conversation, services
-from tasks.access import get_message_for_staff, get_task_for_staff, get_task_link_for_staff
-from tasks.forms import DeskSettingsForm, MessageForm, MoveTasksForm, StatusForm, TaskFilterForm, TaskForm
+from tasks import conversation, saved_views, services
+from tasks.access import get_message_for_staff, get_own_saved_view, get_task_for_staff, get_task_link_for_staff
+from tasks.forms import DeskSettingsForm, MessageForm, MoveTasksForm, SavedViewForm, StatusForm, TaskForm
+from tasks.listing import task_listing
 from tasks.models import TaskMessage
 from tasks.reply_address import support_address
+from tasks.saved_views import saved_view_query, saved_views_for
 from tasks.selectors import (
-    DEFAULT_QUEUE,
-    QUEUES,
     desk_settings,
     open_task_ids_of,
-    queue_filters,
     support_task_detail,
     support_tasks_for,
     task_page,
@@ -38,47 +38,66 @@ from tasks.timeline import task_timeline
 
 @staff_required
 def task_index(request):
-    form = TaskFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    relation = filters.get("relation")
-    # A queue (open tasks unless another is chosen), narrowed further by the filters.
-    queue = request.GET.get("queue", DEFAULT_QUEUE)
-    queue = queue if queue in QUEUES else DEFAULT_QUEUE
-    arguments = queue_filters(queue, request.user)
-    if filters.get("status"):
-        # A status asked for explicitly wins over the queue's "open only" (closed tasks too).
-        arguments["status"] = filters["status"]
-        arguments.pop("only_open", None)
-    if filters.get("assignee"):
-        arguments["assignee_id"] = filters["assignee"].pk
-    if filters.get("open"):
-        arguments["only_open"] = True
-    page = task_page(
-        number=page_number(request),
-        relation_id=relation.pk if relation else None,
-        query=filters.get("q", ""),
-        **arguments,
-    )
+    listing = task_listing(request.GET, request.user)
+    form = listing.form
+    relation = form.cleaned_data.get("relation") if form.is_valid() else None
+    page = task_page(number=page_number(request), per_page=TASK_LIST_PAGE_SIZE, **listing.arguments)
+    views = list(saved_views_for(request.user))
+    current_query = saved_view_query(request.GET)
+    query_string = query_without_page(request)
     context = {
         "form": form,
         "page": page,
-        "queue": queue,
-        "queue_tabs": [
-            ("open", _("Open")),
-            ("mine", _("Mine")),
-            ("unassigned", _("Unassigned")),
-            ("waiting", _("Waiting for customer")),
-            ("all", _("All")),
-        ],
-        "query_string": query_without_page(request),
+        "queue": listing.queue,
+        "queue_tabs": QUEUE_TABS,
+        "sort": listing.sort,
+        "sort_links": sort_links(request, listing.sort),
+        "query_string": query_string,
         "filter_relation": relation,
+        "saved_views": views,
+        "own_views": [view for view in views if view.owner_id == request.user.pk],
+        "current_query": current_query,
+        "current_query_items": list(QueryDict(current_query).items()),
+        "current_view": any(view.query == current_query for view in views),
     }
     if request.htmx:
         return render(request, "tasks/list.html#results", context)
     # Without JavaScript the relation search is submitted with the filters: answer it in place.
-    relation_search_text = filters.get("relation_search", "")
+    relation_search_text = form.cleaned_data.get("relation_search", "") if form.is_valid() else ""
     context["relation_results"] = relation_search(query=relation_search_text) if relation_search_text else None
     return render(request, "tasks/list.html", context)
+
+
+# A dense list: a row per line, 50 to a page.
+TASK_LIST_PAGE_SIZE = 50
+
+# The built-in queues as tabs, in the order a desk works through them.
+QUEUE_TABS = [
+    ("open", _lazy("Open")),
+    ("mine", _lazy("Mine")),
+    ("team", _lazy("My teams")),
+    ("unassigned", _lazy("Unassigned")),
+    ("waiting", _lazy("Waiting for customer")),
+    ("breached", _lazy("SLA breached")),
+    ("due_today", _lazy("Due today")),
+    ("all", _lazy("All")),
+]
+
+# The sortable columns of the task table (tasks.selectors.SORTS), by the column they head.
+SORTABLE_COLUMNS = ("number", "subject", "status", "priority", "assignee", "sla", "created")
+
+
+def sort_links(request, current: str) -> dict[str, dict]:
+    """Per sortable column: the list's address sorted by it (ascending, or descending when it is
+    the current ascending sort) and how it is sorted now ("ascending", "descending" or "")."""
+    links = {}
+    for column in SORTABLE_COLUMNS:
+        params = request.GET.copy()
+        params.pop("page", None)
+        params["sort"] = f"-{column}" if current == column else column
+        state = "ascending" if current == column else "descending" if current == f"-{column}" else ""
+        links[column] = {"url": f"?{params.urlencode()}", "state": state}
+    return links
 
 
 @staff_required
@@ -92,6 +111,7 @@ def task_create(request):
             description=data["description"],
             priority=data["priority"],
             assignee=data["assignee"],
+            team=data["team"],
             reporter=data["reporter"],
             relations=[data["relation"]] if data["relation"] else [],
         )
@@ -347,3 +367,38 @@ def relation_tasks(request, pk: int):
             "query_string": query_without_page(request),
         },
     )
+
+
+@staff_required
+@require_POST
+def saved_view_create(request):
+    """Save the task list's current filters under a name (a name used before is replaced)."""
+    form = SavedViewForm(request.POST)
+    next_url = reverse("tasks:list")
+    if form.is_valid():
+        try:
+            view = saved_views.save_view(
+                owner=request.user,
+                name=form.cleaned_data["name"],
+                params=request.POST,
+                shared=form.cleaned_data["shared"],
+            )
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+            next_url = f"{next_url}?{saved_views.saved_view_query(request.POST)}"
+        else:
+            messages.success(request, _("View %(name)s saved.") % {"name": view.name})
+            next_url = f"{next_url}?{view.query}"
+    else:
+        messages.error(request, error_text(ValidationError(sum(form.errors.values(), []))))
+        next_url = f"{next_url}?{saved_views.saved_view_query(request.POST)}"
+    return redirect(next_url)
+
+
+@staff_required
+@require_POST
+def saved_view_delete(request, pk: int):
+    view = get_own_saved_view(request, pk)
+    saved_views.delete_view(view=view, actor=request.user)
+    messages.success(request, _("View %(name)s deleted.") % {"name": view.name})
+    return redirect("tasks:list")

@@ -32,9 +32,11 @@ from portal.invitations import invitation_token
 from portal.models import ContactInvitation
 from portal.services import grant_portal_login, request_membership
 from portal_sync.models import SyncFailure
+from staff.models import Team
 from subscriptions.relink import relink
 from subscriptions.services import bind_technical_setup
 from tasks.conversation import hold_message_for_review
+from tasks.models import SavedView
 from tests.conftest import STAFF_PASSWORD, SUPPLIER, client_for
 from tests.factories import RelationFactory, SubscriptionFactory, TaskFactory
 from tests.test_isolation_crawler import patterns
@@ -82,8 +84,10 @@ GET_ONLY = {
     "tasks:list",
     "tasks:support",
     "tasks:link_search",
+    "tasks:bulk_job",
     "portal_sync:status",
     "staff:security_log",
+    "staff:teams",
     "portal_staff:claims",
     "mailin:queue",
     "mailin:detail",
@@ -97,6 +101,8 @@ GET_ONLY = {
     "portal:members",
     "portal:tasks",
     "search:results",
+    "notifications:list",
+    "notifications:open",
 }
 # Posted elsewhere on purpose: logins are throttled per username (tests/portal/test_login.py,
 # tests/tenants/test_staff_shell.py); logging out would end this test's sessions.
@@ -245,6 +251,9 @@ def world(supplier_user, alpha, beta):
         outcome=InboundMail.Outcome.UNKNOWN_SENDER,
         triage=InboundMail.Triage.PENDING,
     )
+    # A team (its page has the edit and delete forms) and a saved view of the task list (its delete form).
+    team = Team.objects.create(name="Werkteam")
+    SavedView.objects.create(owner=supplier_user, name="Mijn taken", query="queue=mine")
     staff = client_for(SUPPLIER)
     staff.post("/login/", {"username": SUPPLIER.staff_email, "password": STAFF_PASSWORD})
     portal = client_for(SUPPLIER)
@@ -280,9 +289,14 @@ def world(supplier_user, alpha, beta):
         f"/tasks/{task.pk}/",
         "/tasks/settings/",
         "/tasks/sla/",
+        "/teams/new/",
+        f"/teams/{team.pk}/",
         "/sync/",
         "/portal-requests/",
         f"/unknown-senders/{queued.pk}/",
+        # The claim above is waiting under the bell: its "Mark read" and "Mark all read" forms.
+        "/notifications/",
+        "/notifications/preferences/",
     ]
     portal_pages = [
         "/portal/organisations/add/",

@@ -20,6 +20,7 @@ APP_PACKAGES = [
     "mailin",
     "audit",
     "demo",
+    "notifications",
     "config",
 ]
 # Not application code: the mock Client Online (python -m portal_sync.mock.server) stands in for

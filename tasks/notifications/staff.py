@@ -1,4 +1,6 @@
-"""The staff hear of a customer's reply: the assignee, or the team while nobody is assigned."""
+"""The staff hear of a customer's reply (the assignee, or the team while nobody is assigned), of
+a task assigned to them, and of a mention in an internal note: under the bell
+(notifications.notify) and, as each one's preference asks, by e-mail."""
 
 from __future__ import annotations
 
@@ -6,6 +8,10 @@ import datetime
 
 from django.urls import reverse
 
+from notifications.kinds import Kind as NotificationKind
+from notifications.mentions import mentioned_staff
+from notifications.selectors import email_wanted
+from notifications.services import notify, staff_name
 from tasks.models import Task, TaskMessage
 from tasks.notifications.customers import author_name
 from tasks.notifications.mail import TaskMailer
@@ -63,6 +69,15 @@ def notify_customer_reply(*, message_id: int) -> int:
     recipients = staff_recipients(task)
     if not recipients:
         return 0
+    notify(
+        recipients=recipients,
+        kind=NotificationKind.CUSTOMER_REPLY,
+        params={"author": author_name(message), "number": task.pk, "subject": task.subject},
+        url=f"{reverse('tasks:detail', args=[task.pk])}#message-{message.code}",
+        key=f"message:{message.pk}",
+        email=False,  # the e-mail below is this notification's e-mail
+    )
+    emailed = email_wanted(user_ids=[user.pk for user in recipients], kind=NotificationKind.CUSTOMER_REPLY)
     contractant = current_contractant()
     mailer = TaskMailer(task, contractant)
     follow_up = reply_started_task(task, message)
@@ -79,6 +94,8 @@ def notify_customer_reply(*, message_id: int) -> int:
     }
     sent = 0
     for user in recipients:
+        if user.pk not in emailed:
+            continue  # in the app only, as they chose
         address = user.email.strip()
         sent += mailer.send_once(
             template="tasks/email/customer_reply",
@@ -100,8 +117,19 @@ def notify_assignment(*, task_id: int, change_id: int) -> int:
     if record is None or task is None or task.assignee_id is None or record.assignee_id != task.assignee_id:
         return 0  # reassigned again since: only the current assignee hears of it, from that change
     assignee = task.assignee
-    if assignee is None or not assignee.is_active or not assignee.email or record.history_user_id == assignee.pk:
-        return 0  # took it themselves, or nobody to write to
+    if assignee is None or not assignee.is_active or record.history_user_id == assignee.pk:
+        return 0  # took it themselves, or nobody to tell
+    notify(
+        recipients=[assignee],
+        kind=NotificationKind.ASSIGNED,
+        params={"actor": staff_name(record.history_user), "number": task.pk, "subject": task.subject},
+        url=reverse("tasks:detail", args=[task.pk]),
+        actor=record.history_user,
+        key=f"task-change:{change_id}",
+        email=False,  # the e-mail below is this notification's e-mail
+    )
+    if not assignee.email or assignee.pk not in email_wanted(user_ids=[assignee.pk], kind=NotificationKind.ASSIGNED):
+        return 0  # nobody to write to, or in the app only as they chose
     contractant = current_contractant()
     mailer = TaskMailer(task, contractant)
     address = assignee.email.strip()
@@ -122,3 +150,21 @@ def notify_assignment(*, task_id: int, change_id: int) -> int:
             reply_to=False,
         )
     )
+
+
+def notify_mentions(*, message: TaskMessage, actor) -> int:
+    """The staff an internal note mentions (`@karin`, `@karin.devries`) are told, each once and
+    never its author; the caller holds the note's transaction. A public reply mentions nobody:
+    its words are for the customer."""
+    if message.kind != TaskMessage.Kind.NOTE:
+        return 0
+    task = message.task
+    created = notify(
+        recipients=mentioned_staff(message.body, author=actor),
+        kind=NotificationKind.MENTION,
+        params={"actor": staff_name(actor), "number": task.pk, "subject": task.subject},
+        url=f"{reverse('tasks:detail', args=[task.pk])}#message-{message.code}",
+        actor=actor,
+        key=f"message:{message.pk}",
+    )
+    return len(created)

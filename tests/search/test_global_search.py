@@ -58,6 +58,17 @@ def test_finds_a_relation_by_customer_number_kvk_and_a_misspelt_name(supplier_st
     assert link in page and "Garage Jansen" not in page
 
 
+def test_a_customers_kvk_or_customer_number_finds_its_tasks(supplier_staff_client, in_supplier):
+    bakkerij = RelationFactory(name="Bakkerij Jansen", customer_number="K1001", coc_number="87654321")
+    near = RelationFactory(name="Bakkerij Jansen-de Vries", customer_number="K10011", coc_number="87654320")
+    theirs, other = TaskFactory(subject="Kassa", relations=[bakkerij]), TaskFactory(subject="Printer", relations=[near])
+
+    for query in ("87654321", "k1001"):
+        page = search(supplier_staff_client, query)
+        assert f'href="/tasks/{theirs.pk}/"' in page, query
+        assert f'href="/tasks/{other.pk}/"' not in page, query  # typed whole: no partial match
+
+
 def test_finds_a_relation_by_city(supplier_staff_client, in_supplier):
     relation = RelationFactory(name="Visserij Noord", city="Harlingen")
     assert f'href="/relations/{relation.pk}/"' in search(supplier_staff_client, "Harlingen")

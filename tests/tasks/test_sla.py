@@ -241,3 +241,25 @@ def test_policy_page_is_for_administrators_and_saves(staff_en, supplier_user):
     data["closes_at"] = "07:00"
     assert staff_en.post("/tasks/sla/", data).status_code == 200
     assert SlaPolicy.objects.count() == 1
+
+
+def test_a_breach_of_a_team_task_escalates_to_its_lead_not_the_administrators(
+    supplier_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth import get_user_model
+
+    from notifications.models import Notification
+    from staff.models import Team
+
+    lead = get_user_model().objects.create_user("lead@brightsoft.test", "lead@brightsoft.test", is_staff=True)
+    team = Team.objects.create(name="Loonsupport", lead=lead)
+    past = timezone.now() - datetime.timedelta(hours=1)
+    late = TaskFactory(subject="Te laat", team=team, response_due_at=past, resolution_due_at=past)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert flag_breaches() == [late.pk]
+
+    assert [message.to for message in mailoutbox] == [[lead.email]]
+    assert list(Notification.objects.filter(kind="sla_warning").values_list("recipient__username", flat=True)) == [
+        lead.username
+    ]

@@ -29,6 +29,7 @@ APP_DIRS = [
     "mailin",
     "audit",
     "demo",
+    "notifications",
 ]
 SINGULAR = {"gettext", "gettext_lazy", "gettext_noop", "_", "ngettext", "ngettext_lazy"}
 WITH_CONTEXT = {"pgettext", "pgettext_lazy", "npgettext", "npgettext_lazy"}
