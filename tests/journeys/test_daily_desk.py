@@ -43,7 +43,7 @@ def test_a_monday_morning_at_the_desk(live_site, new_page, camera, orm):
         coc_number = task.links.first().relation.coc_number
     staff.goto(live_site.url(SUPPLIER_SCHEMA, f"/tasks/{task.pk}/"))
     staff.locator("form.take-form button").click()
-    expect(staff.locator(".messages")).to_contain_text(f"Taak #{task.pk} is nu van jou")
+    expect(staff.locator(".messages")).to_contain_text(f"Taak #{task.pk} is nu van u")
 
     # A public reply that waits for the customer: the SLA clock stands still.
     expect(staff.locator("#task-sla")).not_to_contain_text("Gepauzeerd")
