@@ -30,7 +30,7 @@ test: lint messages
 # followed silently, so only these must be clean.
 # The django-stubs plugin imports config.settings: given URLs (nothing listens there) and
 # EMBEDDED_SERVERS=0, it never starts the embedded PostgreSQL or Redis.
-MYPY_MODULES := tenants/services.py tenants/crossing.py tenants/hooks.py tenants/middleware.py contacts/hooks.py audit/bulk_history.py audit/updates.py \
+MYPY_MODULES := tenants/services.py tenants/crossing.py tenants/migrating.py tenants/hooks.py tenants/middleware.py contacts/hooks.py audit/bulk_history.py audit/updates.py \
   audit/services.py audit/selectors.py staff/access.py staff/ui.py staff/panels.py \
   relations/services.py relations/selectors.py relations/access.py \
   subscriptions/services.py subscriptions/relink.py subscriptions/selectors.py subscriptions/access.py \
@@ -64,9 +64,11 @@ lock: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) bench/provision.py
+	$(PY) bench/tenants.py
 	$(PY) bench/relink.py
 	$(PY) bench/sync.py
 	$(PY) bench/load.py
+	$(PY) bench/scale.py
 
 clean:
 	rm -rf $(VENV) staticfiles

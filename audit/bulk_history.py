@@ -39,14 +39,23 @@ def execute_with_history(
     history_type: str,
     user_id: int | None,
     reason: str,
+    returning: str | None = None,
 ) -> list[int]:
-    """Run `dml` (an UPDATE or DELETE on `model`'s table, without RETURNING) and record one
-    history row per affected row, in one statement. Returns the affected primary keys."""
+    """Run `dml` (an UPDATE, DELETE or INSERT on `model`'s table, without RETURNING) and record
+    one history row per affected row, in one statement. Returns the affected primary keys, or
+    the column `returning` of the affected rows (an INSERT's caller knows no primary key yet).
+
+    Pass many ids as one array parameter of the column's type (`id = ANY(%s::bigint[])` with a
+    list), never one parameter per id: 50,000 bound parameters cost PostgreSQL seconds to plan
+    (issue 17). Without the cast psycopg sends small ints as int2[]/int4[], and a cross-type
+    `bigint = ANY(int4[])` cannot be hashed: PostgreSQL compares each row with every element
+    (13 s for 50,000 ids instead of milliseconds)."""
     assert history_type in {"~", "-", "+"}
     columns = _history_columns(model)
     column_list = ", ".join(f'"{column}"' for column in columns)
     history_table = _history_model(model)._meta.db_table
-    pk_column = model._meta.pk.column
+    pk_column = returning or model._meta.pk.column
+    assert pk_column in columns
     sql = (
         f"WITH changed AS ({dml} RETURNING {column_list}) "
         f'INSERT INTO "{history_table}" ({column_list}, history_date, history_type, history_user_id, '

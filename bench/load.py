@@ -4,7 +4,9 @@ Builds a throw-away database with the demo data, starts gunicorn and a Celery wo
 then drives, at fixed concurrency from a separate process on loopback, a trivial tenant-routed
 view (the floor), the staff task list, a relation page and a portal page. Prints requests per
 second, median and p95 latency, failures, and each page's throughput as a share of the floor's.
-Target: every real page reaches at least 40% of the floor, and no request fails.
+A concurrency check: no request may fail under load, and the p95 at 8 clients is printed. (The
+earlier target of 40% of the floor is withdrawn, issue 17: page budgets are server time at
+production size, measured by bench/scale.py.)
 Usage: .venv/bin/python bench/load.py [--seconds 5 --rounds 5 --concurrency 8 --workers 3]
 """
 
@@ -261,7 +263,8 @@ def main() -> None:
             f"{label:<22} {row['rps']:>8.1f} {row['median_ms']:>10.1f} {row['p95_ms']:>8.1f} "
             f"{row['failures']:>7} {row['share']:>8.0%}  {' '.join(f'{share:.0%}' for share in row['shares'])}"
         )
-    print("target: every real page >= 40% of the floor, no failed request")
+    failed = sum(row["failures"] for row in results.values())
+    print(f"check: no failed request under load: {'OK' if failed == 0 else f'{failed} FAILED'}")
 
 
 if __name__ == "__main__":

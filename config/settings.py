@@ -6,6 +6,7 @@ Development defaults just work (embedded PostgreSQL and Redis, DEBUG on); produc
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -55,6 +56,8 @@ SHARED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # The form widgets' own templates, for the project-wide form renderer below.
+    "django.forms",
     "django_htmx",
     "template_partials",
     "csp",
@@ -96,6 +99,10 @@ TENANT_LIMIT_SET_CALLS = False
 # How long a process keeps a host → contractant answer (tenants.middleware).
 TENANT_HOST_CACHE_SECONDS = env_int("TENANT_HOST_CACHE_SECONDS", 10)
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# `migrate_all` (tenants.migrating) migrates the schemas that are behind in django-tenants'
+# multiprocessing pool: one process per core, schemas handed out a few at a time.
+TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("TENANT_MULTIPROCESSING_MAX_PROCESSES", os.cpu_count() or 2)
+TENANT_MULTIPROCESSING_CHUNKS = env_int("TENANT_MULTIPROCESSING_CHUNKS", 4)
 
 MIDDLEWARE = [
     "tenants.middleware.ContractantMiddleware",
@@ -116,6 +123,9 @@ MIDDLEWARE = [
 if PRODUCTION:
     # Serves the collected, compressed static files; runserver serves them in development.
     MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
+
+# Widgets render with the project's templates too (staff.widgets.PickerWidget).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

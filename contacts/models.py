@@ -88,7 +88,11 @@ class Contact(models.Model):
             ),
             models.CheckConstraint(condition=~models.Q(successor=models.F("pk")), name="contact_successor_not_self"),
         ]
-        indexes = [models.Index(Lower("last_name"), name="contact_last_name_lower")]
+        indexes = [
+            models.Index(Lower("last_name"), name="contact_last_name_lower"),
+            # The ORDER BY of every contact list and picker (contacts.selectors.LIST_ORDER).
+            models.Index(fields=["last_name", "first_name", "id"], name="contact_list_order"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

@@ -30,7 +30,14 @@ from contacts.forms import (
 from contacts.history import contact_history
 from contacts.models import Contact
 from contacts.panels import contact_aside_panels, contact_panels
-from contacts.selectors import attribute_definitions, contact_list, contact_search
+from contacts.selectors import (
+    SEARCH_CAP,
+    attribute_definitions,
+    contact_list,
+    contact_search,
+    contact_search_ids,
+    contacts_by_ids,
+)
 from contacts.services.attributes import attribute_define, attribute_update, set_attribute_values
 from contacts.services.contacts import (
     DuplicateContactError,
@@ -44,7 +51,7 @@ from contacts.services.merge import merge_contacts
 from contacts.services.out_of_service import cancel_out_of_service, mark_out_of_service, out_of_service_plan
 from staff.access import staff_required
 from staff.forms import show_stale_version
-from staff.ui import error_text, paginate, parse_id, query_without_page
+from staff.ui import capped_page, error_text, parse_id, query_without_page, search_text
 
 if TYPE_CHECKING:
     from relations.models import Relation
@@ -54,8 +61,13 @@ if TYPE_CHECKING:
 def contact_index(request):
     form = ContactFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    contacts = contact_list(query=filters.get("q", ""), status=filters.get("status", ""), kind=filters.get("kind", ""))
-    page = paginate(request, contacts)
+    query, status, kind = filters.get("q", ""), filters.get("status", ""), filters.get("kind", "")
+    # Counted up to a cap, never over all 250,000 contacts; a search up to its own.
+    if search_text(query):
+        page = capped_page(request, contact_search_ids(query=query, status=status, kind=kind), cap=SEARCH_CAP)
+        page.object_list = contacts_by_ids(page.object_list)
+    else:
+        page = capped_page(request, contact_list(status=status, kind=kind))
     template = "contacts/list.html#results" if request.htmx else "contacts/list.html"
     return render(request, template, {"form": form, "page": page, "query_string": query_without_page(request)})
 
@@ -110,17 +122,28 @@ def duplicates_fragment(request, *, relation: Relation | None = None):
     )
 
 
+# The fields that pick a contact: a link's contact, a successor, a merge's other contact, and
+# a task's reporter (staff.widgets.PickerWidget, which also sends optional=1).
+PICKER_FIELDS = {"contact", "successor", "other", "reporter"}
+
+
 @staff_required
 def contact_picker(request):
+    """Live search results as radio buttons (at most contacts.selectors.PICKER_LIMIT)."""
     exclude = request.GET.get("exclude", "")
     results = contact_search(query=request.GET.get("q", ""), exclude_pk=parse_id(exclude))
     field_name = request.GET.get("field", "contact")
-    if field_name not in {"contact", "successor", "other"}:
+    if field_name not in PICKER_FIELDS:
         field_name = "contact"
     return render(
         request,
         "contacts/_picker_results.html",
-        {"results": results, "field_name": field_name, "query": request.GET.get("q", "")},
+        {
+            "results": results,
+            "field_name": field_name,
+            "query": request.GET.get("q", ""),
+            "optional": request.GET.get("optional") == "1",
+        },
     )
 
 

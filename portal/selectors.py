@@ -37,8 +37,10 @@ def pending_requests_of(contact: Contact) -> QuerySet[ContactLink]:
 
 
 def organisation_members(relation) -> QuerySet[ContactLink]:
+    """The organisation's memberships of every status, by status and name (one statement a
+    page: the members page paginates it)."""
     return relation.contact_links.select_related("contact").order_by(
-        "status", "contact__last_name", "contact__first_name"
+        "status", "contact__last_name", "contact__first_name", "pk"
     )
 
 

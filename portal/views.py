@@ -184,9 +184,11 @@ PORTAL_SEEN_KEY = "portal_worklist_seen_at"
 @portal_required
 def contacts(request, org):
     membership = get_membership_for_portal_user(request, org)
-    people = org_contacts_for_portal_user(membership).order_by("last_name", "first_name")
+    # An organisation can have hundreds of contacts: a page at a time, by name (contact_list_order).
+    people = org_contacts_for_portal_user(membership).order_by("last_name", "first_name", "pk")
     invited = open_invitations(membership.relation) if membership.is_admin else []
-    return _render(request, "portal/contacts.html", {"people": people, "invited": invited}, membership)
+    context = {"page": paginate(request, people), "invited": invited, "query_string": query_without_page(request)}
+    return _render(request, "portal/contacts.html", context, membership)
 
 
 @portal_required
@@ -361,7 +363,11 @@ def my_requests(request):
 def members(request, org):
     membership = get_membership_for_portal_user(request, org)
     require_admin(membership)
-    return _render(request, "portal/members.html", {"members": organisation_members(membership.relation)}, membership)
+    context = {
+        "page": paginate(request, organisation_members(membership.relation)),
+        "query_string": query_without_page(request),
+    }
+    return _render(request, "portal/members.html", context, membership)
 
 
 @portal_required

@@ -2,12 +2,67 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from contacts.models import Contact, ContactLink
 from portal_sync.desired import external_id
-from portal_sync.models import RemoteClient, RemoteMembership, RemoteUser, SyncFailure
+from portal_sync.models import RemoteClient, RemoteMembership, RemoteUser, SyncFailure, SyncRun
 from relations.models import Relation
+from tenants.models import SyncOutbox, current_contractant
+
+RUNS_SHOWN = 10
+FAILURES_SHOWN = 50
+
+
+@dataclass
+class SyncStatus:
+    """What the Sync status page shows, read from what the worker stored (a few indexed rows,
+    whatever the size of the contractant); the plan itself is computed only by the worker.
+
+    `latest`: the newest run with a plan, whose counts and waiting operations are shown.
+    `changes_since`: changes were saved that no run has taken up yet (their outbox rows
+    are still there), so `latest` may be behind; a sync is queued for them.
+    """
+
+    running: SyncRun | None
+    latest: SyncRun | None
+    interrupted: SyncRun | None
+    has_failures: bool
+    changes_since: bool
+    runs: list[SyncRun] = field(default_factory=list)
+    failures: list[SyncFailure] = field(default_factory=list)
+
+    @property
+    def pending_count(self) -> int:
+        return self.latest.waiting_count if self.latest is not None and self.running is None else 0
+
+    @property
+    def counts(self) -> dict:
+        return self.latest.counts if self.latest is not None else {}
+
+
+def sync_status(*, with_lists: bool = True) -> SyncStatus:
+    """The Sync status page (with_lists) or its progress fragment, polled every 2 s while a
+    sync runs (without: a constant handful of one-row reads)."""
+    recent = SyncRun.objects.defer("waiting")
+    running = recent.filter(status=SyncRun.Status.RUNNING).first()
+    stale = running if running is not None and running.is_stale else None
+    if stale is not None:
+        running = None  # its worker is gone: shown as interrupted (the next run records it so)
+    latest = SyncRun.objects.filter(planned_at__isnull=False).first()
+    newest = recent.first()
+    interrupted = stale or (newest if newest is not None and newest.status == SyncRun.Status.INTERRUPTED else None)
+    status = SyncStatus(
+        running=running,
+        latest=latest,
+        interrupted=interrupted,
+        has_failures=SyncFailure.objects.filter(resolved_at__isnull=True).exists(),
+        changes_since=SyncOutbox.objects.filter(contractant=current_contractant()).exists(),
+    )
+    if with_lists:
+        status.runs = list(recent[:RUNS_SHOWN])
+        status.failures = list(SyncFailure.objects.filter(resolved_at__isnull=True)[:FAILURES_SHOWN])
+    return status
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,15 @@ from django.utils import timezone
 
 from portal_sync.client import ClientOnlineClient, PermanentError, TransientError
 from portal_sync.desired import desired_state
-from portal_sync.models import RemoteClient, RemoteMembership, RemoteUser, SyncFailure, SyncRun
+from portal_sync.models import (
+    STALE_AFTER,
+    WAITING_SHOWN,
+    RemoteClient,
+    RemoteMembership,
+    RemoteUser,
+    SyncFailure,
+    SyncRun,
+)
 from portal_sync.planner import ORDER, Operation, plan
 from portal_sync.state import State, attrs
 from tenants.models import SyncOutbox, current_contractant
@@ -42,6 +50,27 @@ def remote_state() -> State:
         clients={key: attrs(**data) for key, data in RemoteClient.objects.values_list("external_id", "data")},
         users={key: attrs(**data) for key, data in RemoteUser.objects.values_list("external_id", "data")},
         memberships=frozenset(RemoteMembership.objects.values_list("user_id", "client_id")),
+    )
+
+
+def remote_counts() -> dict[str, int]:
+    """How many clients, users and memberships Client Online has acknowledged (three counts)."""
+    return {
+        "clients": RemoteClient.objects.count(),
+        "users": RemoteUser.objects.count(),
+        "memberships": RemoteMembership.objects.count(),
+    }
+
+
+def _waiting(operations: list[Operation]) -> list:
+    return [[operation.kind, list(operation.key)] for operation in operations[:WAITING_SHOWN]]
+
+
+def mark_stale_runs_interrupted() -> int:
+    """Runs left "running" by a worker that died mid-run (killed, machine gone) are recorded as
+    interrupted; one run at a time per contractant holds the lock, so none of them still runs."""
+    return SyncRun.objects.filter(status=SyncRun.Status.RUNNING, heartbeat_at__lt=timezone.now() - STALE_AFTER).update(
+        status=SyncRun.Status.INTERRUPTED, finished_at=timezone.now()
     )
 
 
@@ -101,6 +130,23 @@ def _push_with_retries(client: ClientOnlineClient, operation: Operation, run_id:
             sleep(random.uniform(0, min(MAX_DELAY, BASE_DELAY * 2**attempt)))  # noqa: S311 - jitter
 
 
+def begin_run() -> tuple[SyncRun, list[Operation]]:
+    """Plan a run and record it with what the Sync status page shows (counts, the first
+    waiting operations): the one place the whole plan is computed, by the worker, once a run."""
+    mark_stale_runs_interrupted()
+    remote, desired = remote_state(), desired_state()
+    operations = plan(remote, desired)
+    now = timezone.now()
+    run = SyncRun.objects.create(
+        planned=len(operations),
+        planned_at=now,
+        heartbeat_at=now,
+        counts={"desired": desired.summary(), "remote": remote.summary()},
+        waiting=_waiting(operations),
+    )
+    return run, operations
+
+
 def run_sync(*, client: ClientOnlineClient | None = None, sleep=time.sleep, heartbeat=None) -> SyncRun:
     """One run for the current contractant. A refused (4xx) operation, or one answered in a way
     the client does not expect, is recorded and the operations that do not depend on it go on;
@@ -110,8 +156,8 @@ def run_sync(*, client: ClientOnlineClient | None = None, sleep=time.sleep, hear
     open_failures = {
         (failure.kind, tuple(failure.key)) for failure in SyncFailure.objects.filter(resolved_at__isnull=True)
     }
-    operations = plan(remote_state(), desired_state())
-    run = SyncRun.objects.create(planned=len(operations))
+    run, operations = begin_run()
+    done_operations: set[tuple[str, tuple]] = set()
     own_client = client is None
     client = client or ClientOnlineClient()
     failed: set[tuple[str, tuple]] = set(open_failures)
@@ -150,7 +196,9 @@ def run_sync(*, client: ClientOnlineClient | None = None, sleep=time.sleep, hear
                     with transaction.atomic():
                         _acknowledge(accepted)
                     run.done += len(accepted)
-                    run.save(update_fields=["done", "failed", "skipped"])
+                    done_operations.update((operation.kind, operation.key) for operation in accepted)
+                    run.heartbeat_at = timezone.now()
+                    run.save(update_fields=["done", "failed", "skipped", "heartbeat_at"])
                     if heartbeat is not None:
                         heartbeat()
                     if transient is not None:
@@ -172,6 +220,8 @@ def run_sync(*, client: ClientOnlineClient | None = None, sleep=time.sleep, hear
         if own_client:
             client.close()
         run.finished_at = timezone.now()
+        run.counts = {**run.counts, "remote": remote_counts()}
+        run.waiting = _waiting([op for op in operations if (op.kind, op.key) not in done_operations])
         run.save()
     return run
 

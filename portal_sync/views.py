@@ -9,10 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.celery import queue_for_contractant
-from portal_sync.desired import desired_state
-from portal_sync.models import SyncFailure, SyncRun
-from portal_sync.planner import plan
-from portal_sync.services import remote_state, retry_failure
+from portal_sync.models import SyncFailure
+from portal_sync.selectors import sync_status
+from portal_sync.services import retry_failure
 from staff.access import staff_required
 
 
@@ -25,23 +24,11 @@ def _queue_sync() -> None:
 
 @staff_required
 def status(request):
-    desired, remote = desired_state(), remote_state()
-    pending = plan(remote, desired)
-    runs = list(SyncRun.objects.all()[:10])
-    context = {
-        "runs": runs,
-        "running": SyncRun.objects.filter(status=SyncRun.Status.RUNNING).first(),
-        # The latest run broke off (Client Online unreachable, 5xx, an answer it could not read):
-        # said at the top, not only in the table of runs.
-        "interrupted": runs[0] if runs and runs[0].status == SyncRun.Status.INTERRUPTED else None,
-        "failures": SyncFailure.objects.filter(resolved_at__isnull=True)[:50],
-        "pending": pending[:50],
-        "pending_count": len(pending),
-        "remote": remote.summary(),
-        "desired": desired.summary(),
-    }
-    template = "portal_sync/status.html#progress" if request.htmx else "portal_sync/status.html"
-    return render(request, template, context)
+    """The page, or (htmx, every 2 s while a sync runs) its progress section: both read what the
+    worker stored, a constant number of rows whatever the size of the contractant (issue 17)."""
+    if request.htmx:
+        return render(request, "portal_sync/status.html#progress", {"status": sync_status(with_lists=False)})
+    return render(request, "portal_sync/status.html", {"status": sync_status()})
 
 
 @staff_required

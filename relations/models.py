@@ -94,7 +94,11 @@ class Relation(models.Model):
                 name="relation_person_only_for_persons",
             ),
         ]
-        indexes = [models.Index(Lower("name"), name="relation_name_lower")]
+        indexes = [
+            models.Index(Lower("name"), name="relation_name_lower"),
+            # The relation list's order: its page is read from this index, not by sorting all.
+            models.Index(fields=["name", "id"], name="relation_name_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.customer_number})"

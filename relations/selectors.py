@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.db.models import Expression, Q, QuerySet
 
 from relations.models import Relation
+from staff.lookups import contains
 from staff.ui import search_text
 
 # Figures that apps above add to every row of the relation list (tasks: open_task_count),
@@ -19,13 +20,16 @@ def register_list_annotation(name: str, expression: Callable[[], Expression]) ->
 
 
 def relation_list(*, query: str = "", kind: str = "", active: str = "") -> QuerySet[Relation]:
-    relations = Relation.objects.annotate(**{name: expression() for name, expression in _list_annotations.items()})
+    """The relations the list's filters match, by name (the relation_name_order index). The
+    figures apps add (register_list_annotation) are not here: with_list_figures adds them to
+    the page's rows only."""
+    relations = Relation.objects.all()
     if query:
         relations = relations.filter(
-            Q(name__icontains=query)
-            | Q(customer_number__icontains=query)
-            | Q(coc_number__icontains=query)
-            | Q(city__icontains=query)
+            Q(contains("name", query))
+            | Q(contains("customer_number", query))
+            | Q(contains("coc_number", query))
+            | Q(contains("city", query))
         )
     if kind in Relation.Kind.values:
         relations = relations.filter(kind=kind)
@@ -36,14 +40,31 @@ def relation_list(*, query: str = "", kind: str = "", active: str = "") -> Query
     return relations.order_by("name", "pk")
 
 
+def with_list_figures(relations: list[Relation]) -> list[Relation]:
+    """The page's relations with the figures apps add (open tasks...), read in one query for
+    the page's rows only, never over every relation before the LIMIT."""
+    if not _list_annotations or not relations:
+        return relations
+    figures = {
+        row["pk"]: row
+        for row in Relation.objects.filter(pk__in=[relation.pk for relation in relations])
+        .annotate(**{name: expression() for name, expression in _list_annotations.items()})
+        .values("pk", *_list_annotations)
+    }
+    for relation in relations:
+        for name in _list_annotations:
+            setattr(relation, name, figures.get(relation.pk, {}).get(name))
+    return relations
+
+
 def relation_search(*, query: str, exclude_pk: int | None = None, limit: int = 10) -> list[Relation]:
     """Live search for pickers: by name, customer number or KvK number."""
     query = search_text(query)
     if len(query) < 2:
         return []
     relations = Relation.objects.filter(
-        Q(name__icontains=query) | Q(customer_number__icontains=query) | Q(coc_number__icontains=query)
-    ).order_by("-is_active", "name")
+        Q(contains("name", query)) | Q(contains("customer_number", query)) | Q(contains("coc_number", query))
+    ).order_by("-is_active", "name", "pk")
     if exclude_pk is not None:
         relations = relations.exclude(pk=exclude_pk)
     return list(relations[:limit])

@@ -22,10 +22,10 @@ from relations.forms import PersonRelationForm, RelationFilterForm, RelationForm
 from relations.history import relation_history
 from relations.models import Relation
 from relations.panels import relation_history_panels, relation_panels
-from relations.selectors import relation_list, relation_search
+from relations.selectors import relation_list, relation_search, with_list_figures
 from staff.access import staff_required
 from staff.forms import show_stale_version
-from staff.ui import error_text, paginate, parse_id, query_without_page
+from staff.ui import capped_page, error_text, paginate, parse_id, query_without_page
 
 
 @staff_required
@@ -35,7 +35,8 @@ def relation_index(request):
     relations = relation_list(
         query=filters.get("q", ""), kind=filters.get("kind", ""), active=filters.get("active", "")
     )
-    page = paginate(request, relations)
+    page = capped_page(request, relations)
+    page.object_list = with_list_figures(list(page.object_list))
     template = "relations/list.html#results" if request.htmx else "relations/list.html"
     return render(request, template, {"form": form, "page": page, "query_string": query_without_page(request)})
 
@@ -95,9 +96,9 @@ def relation_detail(request, pk: int):
 @staff_required
 def relation_contacts(request, pk: int):
     relation = get_relation_for_staff(request, pk)
-    return _tab(
-        request, relation, "contacts", "relations/tab_contacts.html", {"links": relation_contact_links(relation)}
-    )
+    page = paginate(request, relation_contact_links(relation))
+    context = {"page": page, "query_string": query_without_page(request)}
+    return _tab(request, relation, "contacts", "relations/tab_contacts.html", context)
 
 
 @staff_required

@@ -19,6 +19,7 @@ from django.db.models.lookups import Lookup
 
 from contacts.models import Contact
 from relations.models import Relation
+from staff.lookups import contains
 from staff.ui import parse_id, search_text
 from tasks.models import Task, TaskLink, TaskMessage
 
@@ -43,18 +44,6 @@ class Matches(Lookup):
         return f"{lhs} @@ {rhs}", (*lhs_params, *rhs_params)
 
 
-class ILike(Lookup):
-    """column ILIKE pattern, without Django's UPPER() around the column, so the trigram index serves it."""
-
-    lookup_name = "ilike"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} ILIKE {rhs}", (*lhs_params, *rhs_params)
-
-
 class WordSimilar(Lookup):
     """query <% column: the query resembles a word sequence in the column (pg_trgm word similarity)."""
 
@@ -65,11 +54,6 @@ class WordSimilar(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{rhs} <%% {lhs}", (*rhs_params, *lhs_params)
-
-
-def _contains(column: str, text: str) -> ILike:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return ILike(F(column), Value(f"%{escaped}%", output_field=CharField()))
 
 
 def _resembles(column: str, text: str) -> WordSimilar:
@@ -88,6 +72,8 @@ class SearchResults:
     tasks: Group = field(default_factory=Group)
     relations: Group = field(default_factory=Group)
     contacts: Group = field(default_factory=Group)
+    # The relation whose customer or KvK number the query is, when its tasks fill more than a group.
+    numbered_relation_id: int | None = None
 
     @property
     def empty(self) -> bool:
@@ -123,11 +109,11 @@ def _relations_numbered(query: str):
 def search_relations(query: str, *, limit: int = GROUP_LIMIT) -> Group:
     """By name (also with a typo: trigram word similarity), customer number, KvK number or city."""
     matches = (
-        Q(_contains("name", query))
+        Q(contains("name", query))
         | Q(_resembles("name", query))
-        | Q(_contains("customer_number", query))
-        | Q(_contains("coc_number", query))
-        | Q(_contains("city", query))
+        | Q(contains("customer_number", query))
+        | Q(contains("coc_number", query))
+        | Q(contains("city", query))
     )
     relations = (
         Relation.objects.filter(matches)
@@ -154,16 +140,16 @@ def _phone_forms(query: str) -> tuple[str, str]:
 def search_contacts(query: str, *, limit: int = GROUP_LIMIT) -> Group:
     """By name (also with a typo), e-mail address or phone number (typed in any usual form)."""
     matches = (
-        Q(_contains("first_name", query))
-        | Q(_contains("last_name", query))
+        Q(contains("first_name", query))
+        | Q(contains("last_name", query))
         | Q(_resembles("last_name", query))
-        | Q(_contains("email", query))
+        | Q(contains("email", query))
     )
     e164, digits = _phone_forms(query)
     if e164:
         matches |= Q(phone=e164)
     if digits:
-        matches |= Q(_contains("phone", digits))
+        matches |= Q(contains("phone", digits))
     contacts = Contact.objects.filter(matches).order_by("last_name", "first_name", "pk")
     return _group(contacts, limit)
 
@@ -176,5 +162,8 @@ def global_search(*, query: str | None, limit: int = GROUP_LIMIT) -> SearchResul
         return results
     results.tasks = search_tasks(query, limit=limit)
     results.relations = search_relations(query, limit=limit)
+    # "More tasks" of a customer named by number: that relation's task list, not a text search.
+    if results.tasks.more:
+        results.numbered_relation_id = _relations_numbered(query).values_list("pk", flat=True).first()
     results.contacts = search_contacts(query, limit=limit)
     return results

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 
 PAGE_SIZE = 25
@@ -40,6 +41,38 @@ def parse_id(value: str | None) -> int | None:
 def paginate(request, items, per_page: int = PAGE_SIZE) -> Page:
     """The requested page of a list (page_number); past the last page, the last page."""
     return Paginator(items, per_page).get_page(page_number(request))
+
+
+# A list counts its rows up to this many; past it, it says "more than 10.000" (CappedPaginator).
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """A Paginator that counts at most `cap` + 1 rows (`SELECT count(*) FROM (... LIMIT cap + 1)`),
+    so a list's total costs the same over a million rows as over ten thousand. `capped` says
+    the list holds more than `cap`: its pages stop there, and the page says to narrow the
+    filters instead of paging through them."""
+
+    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        # Read when the list is drawn (not when this module loads), so a test can lower it.
+        self.cap = COUNT_CAP if cap is None else cap
+
+    @cached_property
+    def count(self) -> int:
+        if not hasattr(self.object_list, "order_by"):
+            return len(self.object_list)
+        # Unordered: which rows fill the LIMIT does not matter to a count.
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+
+def capped_page(request, items, per_page: int = PAGE_SIZE, cap: int | None = None) -> Page:
+    """paginate() for a list that can grow without bound: the total is capped (CappedPaginator)."""
+    return CappedPaginator(items, per_page, cap=cap).get_page(page_number(request))
 
 
 def query_without_page(request) -> str:

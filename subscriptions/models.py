@@ -86,6 +86,11 @@ class RelinkRecord(models.Model):
     from_subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="+")
     to_subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="+")
     moved_task_ids = models.JSONField(default=list)
+    # len(moved_task_ids), kept apart so lists of relinks need not read 50,000 ids per row.
+    moved_task_count = models.PositiveIntegerField(default=0)
+    # Of moved_task_ids, the tasks that were linked to to_relation already: their link to
+    # from_relation was dropped, not moved, and an undo gives it back (issue 18, exact undo).
+    kept_link_task_ids = models.JSONField(default=list)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     undo_of = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="undone_by")

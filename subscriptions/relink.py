@@ -1,8 +1,15 @@
 """The relink (seed 000, "omhangen"): the technical setup and every open task move from one
-relation to another in one atomic, audited and undoable action."""
+relation to another in one atomic, audited and undoable action.
+
+Production size (issue 17): a relation can have 50,000 open tasks. The preview counts them and
+shows the first PREVIEW_TASKS (the rest is the relation's Tasks tab, a click away); the relink
+and its undo move them set-based (one array parameter, history rows written in the same
+statement by audit.bulk_history), so neither grows in queries with the number of tasks.
+"""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -11,12 +18,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from audit.bulk_history import execute_with_history
 from audit.models import SecurityEvent
 from audit.services import record_security_event
 from relations.models import Relation
 from subscriptions.models import RelinkRecord, Subscription, TechnicalSetup
+from subscriptions.selectors import linked_task_ids
 from subscriptions.services import create_binding, delete_binding
-from tasks.models import Task
+from tasks.models import Task, TaskLink
 from tasks.services import move_tasks
 from tenants.models import Contractant, ContractantBinding, current_contractant
 
@@ -31,11 +40,21 @@ class RelinkPlan:
     from_subscription: Subscription
     to_subscription: Subscription
     contractant: Contractant
-    tasks: list[Task] = field(default_factory=list)
+    # How many tasks move, and the first of them (by number) for the preview.
+    task_count: int = 0
+    first_tasks: list[Task] = field(default_factory=list)
+
+    @property
+    def more_tasks(self) -> int:
+        return self.task_count - len(self.first_tasks)
 
     @property
     def database(self) -> str:
         return self.setup.database
+
+
+# The preview lists this many of the tasks that move; the rest is the relation's Tasks tab.
+PREVIEW_TASKS = 25
 
 
 @dataclass(frozen=True)
@@ -45,9 +64,10 @@ class RelinkResult:
 
 
 def relink_plan(
-    *, from_relation: Relation, to_relation: Relation, lock: bool = False, task_ids: list[int] | None = None
+    *, from_relation: Relation, to_relation: Relation, lock: bool = False, preview: int = PREVIEW_TASKS
 ) -> RelinkPlan:
-    """Check a relink and describe it; raise ValidationError with the reason it cannot be done."""
+    """Check a relink and describe it (the number of open tasks that move and the first
+    `preview` of them); raise ValidationError with the reason it cannot be done."""
     if not current_contractant().is_supplier:
         raise ValidationError(_("Only a supplier environment can bind contractants to its relations."))
     if from_relation.pk == to_relation.pk:
@@ -80,8 +100,8 @@ def relink_plan(
         raise ValidationError(
             _("%(relation)s has no active subscription to carry the technical setup.") % {"relation": to_relation.name}
         )
-    tasks = Task.objects.filter(links__relation=from_relation)
-    tasks = tasks.filter(pk__in=task_ids) if task_ids is not None else tasks.exclude(status=Task.Status.CLOSED)
+    # One link per task and relation (task_link_unique): the join yields each task once.
+    tasks = Task.objects.filter(links__relation=from_relation).exclude(status=Task.Status.CLOSED)
     return RelinkPlan(
         from_relation=from_relation,
         to_relation=to_relation,
@@ -89,7 +109,8 @@ def relink_plan(
         from_subscription=setup.subscription,
         to_subscription=to_subscription,
         contractant=setup.contractant,
-        tasks=list(tasks.order_by("pk").only("pk", "subject", "status", "priority", "created_at")),
+        task_count=tasks.count() if preview else 0,
+        first_tasks=list(tasks.order_by("pk").only("pk", "subject", "status")[:preview]) if preview else [],
     )
 
 
@@ -98,7 +119,6 @@ def relink(
     from_relation: Relation,
     to_relation: Relation,
     actor,
-    _task_ids: list[int] | None = None,
     _undo_of: RelinkRecord | None = None,
 ) -> RelinkResult:
     """Move the binding and every open task from one relation to another, in one transaction.
@@ -106,6 +126,10 @@ def relink(
     Two staff relinking the same contractant at once: the registry row of the contractant is
     locked first, so the second waits, then finds the binding gone from its relation and is
     told who has it now. Nothing is changed when any check fails.
+
+    An undo (`_undo_of`) moves back exactly what the relink changed, link by link: a task
+    whose link was moved gets it moved back; a task that was already linked to the new
+    relation (its old link was dropped, not moved) gets its old link back and keeps the new.
     """
     with transaction.atomic():
         current = (
@@ -115,7 +139,7 @@ def relink(
             # Serialises relinks of this contractant across every session and schema.
             list(ContractantBinding.objects.select_for_update().filter(bound_contractant_id=current))
         try:
-            plan = relink_plan(from_relation=from_relation, to_relation=to_relation, lock=True, task_ids=_task_ids)
+            plan = relink_plan(from_relation=from_relation, to_relation=to_relation, lock=True, preview=0)
         except ValidationError:
             if current is not None and not TechnicalSetup.objects.filter(subscription__relation=from_relation).exists():
                 holder = (
@@ -132,10 +156,25 @@ def relink(
         create_binding(
             subscription=plan.to_subscription, contractant=plan.contractant, database=plan.database, actor=actor
         )
-        task_ids = [task.pk for task in plan.tasks]
-        moved = move_tasks(
-            task_ids=task_ids, from_relation=from_relation, to_relation=to_relation, actor=actor, reason="relink"
-        )
+        if _undo_of is None:
+            task_ids = open_task_ids(from_relation)
+            # Already linked to the new relation: their old link is dropped, not moved; the undo
+            # gives it back (and leaves the new link, which was there before).
+            kept_link_task_ids = linked_task_ids(relation_id=to_relation.pk, among=task_ids)
+            moved = move_tasks(
+                task_ids=task_ids, from_relation=from_relation, to_relation=to_relation, actor=actor, reason="relink"
+            )
+        else:
+            kept = set(_undo_of.kept_link_task_ids)
+            back = linked_task_ids(
+                relation_id=from_relation.pk, among=[pk for pk in _undo_of.moved_task_ids if pk not in kept]
+            )
+            moved = move_tasks(
+                task_ids=back, from_relation=from_relation, to_relation=to_relation, actor=actor, reason="relink"
+            )
+            relinked = restore_links(task_ids=sorted(kept), relation=to_relation, actor=actor)
+            task_ids, kept_link_task_ids = sorted([*back, *relinked]), []
+            moved += len(relinked)
         record = RelinkRecord.objects.create(
             contractant=plan.contractant,
             database=plan.database,
@@ -144,6 +183,8 @@ def relink(
             from_subscription=plan.from_subscription,
             to_subscription=plan.to_subscription,
             moved_task_ids=task_ids,
+            moved_task_count=len(task_ids),
+            kept_link_task_ids=kept_link_task_ids,
             actor=actor,
             undo_of=_undo_of,
         )
@@ -179,10 +220,37 @@ def relink_undo(*, record: RelinkRecord, actor) -> RelinkResult:
         raise ValidationError(_("This relink has already been undone."))
     if record.undo_of_id is not None:
         raise ValidationError(_("This entry is itself an undo; relink again instead."))
-    return relink(
-        from_relation=record.to_relation,
-        to_relation=record.from_relation,
-        actor=actor,
-        _task_ids=record.moved_task_ids,
-        _undo_of=record,
+    return relink(from_relation=record.to_relation, to_relation=record.from_relation, actor=actor, _undo_of=record)
+
+
+def open_task_ids(relation: Relation) -> list[int]:
+    """The open tasks linked to the relation, by number: what a relink moves."""
+    return list(
+        Task.objects.filter(links__relation=relation)
+        .exclude(status=Task.Status.CLOSED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def restore_links(*, task_ids: list[int], relation: Relation, actor) -> list[int]:
+    """Link the tasks to the relation again (an undo giving back a dropped link), in one
+    statement with one array parameter and a history row per new link; tasks deleted since, or
+    linked to it again meanwhile, are left alone. Returns the tasks that got their link back."""
+    if not task_ids:
+        return []
+    table, tasks_table = TaskLink._meta.db_table, Task._meta.db_table
+    return execute_with_history(
+        TaskLink,
+        dml=(
+            f'INSERT INTO "{table}" (task_id, relation_id, created_at) '
+            f'SELECT task.id, %s, statement_timestamp() FROM "{tasks_table}" AS task WHERE task.id = ANY(%s::bigint[]) '
+            "ON CONFLICT (task_id, relation_id) DO NOTHING"
+        ),
+        params=[relation.pk, task_ids],
+        history_type="+",
+        user_id=getattr(actor, "pk", None),
+        # A batch reason like tasks.services.move_tasks: one entry on the relation's History tab.
+        reason=f"relink {uuid.uuid4().hex}",
+        returning="task_id",
     )

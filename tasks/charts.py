@@ -19,6 +19,7 @@ from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper,
 from django.db.models.functions import Extract, TruncWeek
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from staff.panels import Panel
@@ -167,7 +168,8 @@ def _ticks(starts: list[datetime.date], largest: float, unit: str = "") -> WeekT
     slot = PLOT_WIDTH / len(starts)
     top = _nice_top(largest or 1)
     weeks = [
-        Week(start, start.isocalendar().week, date_format(start, "j M"), round(LEFT + slot * (i + 0.5), 1))
+        # Translators: a week's first day under a chart, as django's date format: "5 Dec".
+        Week(start, start.isocalendar().week, date_format(start, _("j M")), round(LEFT + slot * (i + 0.5), 1))
         for i, start in enumerate(starts)
     ]
     return WeekTicks(weeks=weeks, top=top, top_label=f"{top:g} {unit}" if unit else f"{top:g}")

@@ -10,10 +10,21 @@ from relations.models import Relation
 from staff.forms import VersionFieldMixin
 from staff.models import Team
 from staff.ui import parse_id
+from staff.widgets import PickerWidget
 from tasks.conversation import MAX_MESSAGE_LENGTH, STATUSES_WITH_A_MESSAGE
 from tasks.fields import AttachmentsField
 from tasks.models import DeskSettings, Task, TaskMessage
 from tasks.selectors import staff_users
+
+
+def relation_label(pk) -> str:
+    relation = Relation.objects.filter(pk=parse_id(str(pk))).only("name", "customer_number").first()
+    return f"{relation.name} ({relation.customer_number})" if relation else ""
+
+
+def contact_label(pk) -> str:
+    contact = Contact.objects.filter(pk=parse_id(str(pk))).only("first_name", "last_name", "email").first()
+    return f"{contact.full_name} <{contact.email}>" if contact else ""
 
 
 class StaffUserChoiceField(forms.ModelChoiceField):
@@ -50,23 +61,31 @@ class SavedViewForm(forms.Form):
 
 class TaskForm(VersionFieldMixin, forms.ModelForm):
     assignee = StaffUserChoiceField(label=_("Assignee"), required=False, queryset=staff_users())
+    # Picked by live search: a select of every relation or contact would be megabytes at a
+    # production size (staff.widgets.PickerWidget).
     relation = forms.ModelChoiceField(
         label=_("Relation"),
         required=False,
-        queryset=Relation.objects.order_by("name"),
+        queryset=Relation.objects.all(),
         help_text=_("The relation this task is for; more can be linked later."),
+        widget=PickerWidget(
+            picker="relations:picker", label=relation_label, placeholder=_("Name, customer number or KvK number")
+        ),
     )
 
     class Meta:
         model = Task
         fields = ["subject", "description", "priority", "assignee", "team", "reporter"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "reporter": PickerWidget(
+                picker="contacts:picker", label=contact_label, placeholder=_("Name or e-mail address")
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reporter"].queryset = Contact.objects.filter(status=Contact.Status.ACTIVE).order_by(
-            "last_name", "first_name"
-        )
+        self.fields["reporter"].queryset = Contact.objects.filter(status=Contact.Status.ACTIVE)
 
 
 class StatusForm(forms.Form):

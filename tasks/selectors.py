@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, OrderBy, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from relations.models import Relation
-from staff.ui import PAGE_SIZE, parse_id
+from staff.lookups import contains
+from staff.ui import PAGE_SIZE, CappedPaginator, parse_id
 from tasks.models import DeskSettings, Task, TaskLink, TaskMessage
 from tasks.sla import SlaState, sla_policy, sla_state
 from tenants.crossing import read_for_bound_relation
@@ -103,7 +104,7 @@ def task_list(
     elif unassigned:
         tasks = tasks.filter(assignee__isnull=True)
     if query:
-        matches = Q(subject__icontains=query) | Q(description__icontains=query)
+        matches = Q(contains("subject", query)) | Q(contains("description", query))
         number_typed = query.lstrip("#")
         # A number past the largest task number matches no task (parse_id: None).
         if (task_number := parse_id(number_typed)) is not None:
@@ -120,9 +121,10 @@ def task_list(
     return tasks.order_by(*SORTS.get(sort, SORTS[""]))
 
 
-# The task list's column sorts (?sort=, "-" first for descending), ties broken by number.
+# The task list's column sorts (?sort=, "-" first for descending), ties broken by number in the
+# same direction, so that each is an index read forwards or backwards (tasks.models indexes).
 # Relations are not a sort: a task has several; the relation filter narrows to one instead.
-SORTS: dict[str, tuple[str | OrderBy, ...]] = {
+SORTS: dict[str, tuple[str, ...]] = {
     "": ("-created_at", "-pk"),
     "created": ("created_at", "pk"),
     "-created": ("-created_at", "-pk"),
@@ -130,15 +132,16 @@ SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "-number": ("-pk",),
     "subject": ("subject", "pk"),
     "-subject": ("-subject", "-pk"),
-    "status": ("status", "-pk"),
+    "status": ("status", "pk"),
     "-status": ("-status", "-pk"),
-    "priority": ("priority", "-pk"),
+    "priority": ("priority", "pk"),
     "-priority": ("-priority", "-pk"),
     "assignee": ("assignee__first_name", "assignee__last_name", "assignee__email", "-pk"),
     "-assignee": ("-assignee__first_name", "-assignee__last_name", "-assignee__email", "-pk"),
-    # The SLA column: the resolution due time, soonest first; tasks without one last.
-    "sla": (F("resolution_due_at").asc(nulls_last=True), "pk"),
-    "-sla": (F("resolution_due_at").desc(nulls_last=True), "-pk"),
+    # The SLA column: the resolution due time, soonest first and tasks without one last; the
+    # descending sort is its exact reverse (PostgreSQL's defaults), so one index serves both.
+    "sla": ("resolution_due_at", "pk"),
+    "-sla": ("-resolution_due_at", "-pk"),
 }
 
 
@@ -201,7 +204,8 @@ def task_page(
         )
         .prefetch_related(Prefetch("links", queryset=links.order_by("relation__name", "relation_id")))
     )
-    page = Paginator(tasks, per_page).get_page(number)
+    # A capped total: the exact count of a million tasks costs more than the page itself.
+    page = CappedPaginator(tasks, per_page).get_page(number)
     status_labels, priority_labels = dict(Task.Status.choices), dict(Task.Priority.choices)
     policy, now = sla_policy(), timezone.now()
     rows = [

@@ -164,7 +164,7 @@ def move_tasks(
         dropped = execute_with_history(
             TaskLink,
             dml=(
-                f'DELETE FROM "{table}" AS link WHERE link.relation_id = %s AND link.task_id = ANY(%s) '
+                f'DELETE FROM "{table}" AS link WHERE link.relation_id = %s AND link.task_id = ANY(%s::bigint[]) '
                 f'AND EXISTS (SELECT 1 FROM "{table}" AS other WHERE other.task_id = link.task_id '
                 f"AND other.relation_id = %s)"
             ),
@@ -175,7 +175,7 @@ def move_tasks(
         )
         moved = execute_with_history(
             TaskLink,
-            dml=f'UPDATE "{table}" SET relation_id = %s WHERE relation_id = %s AND task_id = ANY(%s)',
+            dml=f'UPDATE "{table}" SET relation_id = %s WHERE relation_id = %s AND task_id = ANY(%s::bigint[])',
             params=[to_relation.pk, from_relation.pk, ids],
             history_type="~",
             user_id=user_id,

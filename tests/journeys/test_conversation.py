@@ -10,6 +10,7 @@ reopens, and the assignee is told.
 from __future__ import annotations
 
 import email
+import re
 import smtplib
 from email.message import EmailMessage
 from email.policy import default as default_policy
@@ -97,7 +98,8 @@ def test_a_conversation_by_portal_and_by_email(live_site, mail_receiver, new_pag
     assert NOTE not in mail.as_string()
     assert [part.get_filename() for part in mail.iter_attachments()] == ["schermafdruk.png"]
     reply_to = mail["Reply-To"].addresses[0].addr_spec
-    assert reply_to.startswith("reply+") and str(task.pk) not in reply_to.split("@")[0]
+    # The address names the task by its unguessable token (20 hex digits), never by its number.
+    assert re.fullmatch(r"reply\+[0-9a-f]{20}", reply_to.split("@")[0])
 
     # She answers the e-mail with a PDF; it goes over SMTP to the running receiver.
     answer = EmailMessage()

@@ -186,15 +186,21 @@ def test_transient_errors_are_retried_until_the_state_converges(supplier_user, m
     assert len(mock_client_online.ledger()) == 2
 
 
-def test_sync_status_page_shows_state_and_failures(supplier_staff_client, in_supplier, mock_client_online):
-    RelationFactory(name="A B.V.", sync_client_online=True)
+def test_sync_status_page_shows_state_and_failures(
+    supplier_staff_client, in_supplier, supplier_user, mock_client_online
+):
+    relation = RelationFactory(name="A B.V.", sync_client_online=True)
     supplier_staff_client.post("/i18n/setlang/", {"language": "en"})
 
+    # The page no longer plans (issue 17): it shows what the last run planned and did.
     before = supplier_staff_client.get("/sync/").content.decode()
-    assert "1 change waiting" in before
+    assert "Not synced yet" in before
     run_sync()
     after = supplier_staff_client.get("/sync/").content.decode()
     assert "In sync" in after
+    relation_update(relation=relation, actor=supplier_user, data={"name": "A Holding B.V."})
+    changed = supplier_staff_client.get("/sync/").content.decode()
+    assert "Changes waiting for the next sync" in changed and "In sync" not in changed
 
 
 def client_online_card(html: str) -> str:

@@ -117,6 +117,16 @@ def test_each_group_is_capped_with_a_link_to_the_filtered_list(supplier_staff_cl
     assert 'href="/relations/?q=Zwolle"' in page
 
 
+def test_more_tasks_of_a_customer_named_by_number_lead_to_its_task_list(supplier_staff_client, in_supplier):
+    bakkerij = RelationFactory(name="Bakkerij Jansen", customer_number="K1001", coc_number="87654321")
+    for _ in range(11):
+        TaskFactory(relations=[bakkerij])
+
+    page = search(supplier_staff_client, "87654321")
+
+    assert f'href="/tasks/?queue=all&amp;relation={bakkerij.pk}"' in page
+
+
 def test_the_query_count_is_bounded(supplier_staff_client, in_supplier, django_assert_max_num_queries):
     for n in range(5):
         relation = RelationFactory(name=f"Loon {n} B.V.")

@@ -145,7 +145,7 @@ def test_task_list_rows_show_their_relations_by_name_and_the_assignee(client_en)
     page = client_en.get("/tasks/").content.decode()
 
     assert page.index("Aalders &lt;B.V.&gt;") < page.index("Zwart &amp; Zn")
-    assert "<td>planner@example.nl</td>" in page
+    assert '<td class="cell-assignee" title="planner@example.nl">planner@example.nl</td>' in page
     assert f'<option value="{staff.pk}">planner@example.nl</option>' in page  # the assignee filter
     assert re.search(r'<td class="cell-relations"></td>\s*<td>—</td>', page)  # no relation, nobody assigned
 
@@ -366,3 +366,44 @@ def test_the_list_shows_each_tasks_sla_state_in_colour(client_en, supplier_user)
 
     row = html[html.index("Met een klok") :].split("</tr>")[0]
     assert 'class="badge badge-' in row and ("Respond before" in row or "overdue" in row)
+
+
+def test_the_reporter_and_relation_are_picked_by_search_not_from_a_list_of_everyone(client_en):
+    from tests.factories import ContactFactory
+
+    ada = ContactFactory(first_name="Ada", last_name="Admin", email="ada@w.test")
+    ContactFactory.create_batch(5)
+    bakker = RelationFactory(name="Bakker", customer_number="K77")
+    task = TaskFactory(subject="Storing", reporter=ada)
+
+    detail = client_en.get(f"/tasks/{task.pk}/").content.decode()
+    new = client_en.get("/tasks/new/").content.decode()
+
+    # The chosen reporter is a checked radio with a live search beside it; no option per contact.
+    assert (
+        f'<input type="radio" name="reporter" value="{ada.pk}" checked> <strong>Ada Admin &lt;ada@w.test&gt;</strong>'
+        in detail
+    )
+    assert "<option" not in detail.split('id="id_reporter"')[1].split("</div>")[0]
+    assert 'hx-get="/contacts/picker/?field=reporter&amp;optional=1"' in detail
+    assert 'hx-get="/relations/picker/?field=relation&amp;optional=1"' in new and "Bakker" not in new
+
+    found = client_en.get("/contacts/picker/", {"field": "reporter", "q": "ada"}).content.decode()
+    assert f'name="reporter" value="{ada.pk}"' in found
+    created = client_en.post(
+        "/tasks/new/", {"subject": "Nieuw", "priority": 2, "relation": bakker.pk, "reporter": ada.pk}
+    )
+    assert created.status_code == 302
+    made = Task.objects.get(subject="Nieuw")
+    assert made.reporter == ada and list(made.links.values_list("relation_id", flat=True)) == [bakker.pk]
+
+
+def test_a_list_past_the_cap_says_more_than_and_stops_counting(client_en, monkeypatch):
+    monkeypatch.setattr("staff.ui.COUNT_CAP", 3)
+    monkeypatch.setattr("tasks.views.TASK_LIST_PAGE_SIZE", 2)
+    TaskFactory.create_batch(5)
+
+    page = client_en.get("/tasks/").content.decode()
+
+    assert "More than 3 tasks: narrow the filters to see them all." in page
+    assert "Page 1 of more than 2" in page

@@ -1,0 +1,29 @@
+"""Lookups that let PostgreSQL's trigram indexes serve a list's search.
+
+Django's `icontains` writes `UPPER(column) LIKE UPPER(pattern)`, which a plain
+`gin (column gin_trgm_ops)` index cannot serve; `column ILIKE pattern` can. Every list that
+searches inside a text column builds its filter with `contains()` and has such an index.
+"""
+
+from __future__ import annotations
+
+from django.db.models import CharField, F, Value
+from django.db.models.lookups import Lookup
+
+
+class ILike(Lookup):
+    """column ILIKE pattern, without Django's UPPER() around the column, so the trigram index serves it."""
+
+    lookup_name = "ilike"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} ILIKE {rhs}", (*lhs_params, *rhs_params)
+
+
+def contains(column: str, text: str) -> ILike:
+    """`column` contains `text`, any case; % and _ in the text are taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return ILike(F(column), Value(f"%{escaped}%", output_field=CharField()))
