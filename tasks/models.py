@@ -144,6 +144,9 @@ class Task(models.Model):
             # The task list's text search (staff.lookups.contains: ILIKE on the plain columns).
             GinIndex(fields=["subject"], opclasses=["gin_trgm_ops"], name="task_subject_trgm"),
             GinIndex(fields=["description"], opclasses=["gin_trgm_ops"], name="task_description_trgm"),
+            # The "mine" and "my teams" queues and their capped counts: open tasks only.
+            models.Index(fields=["assignee"], name="task_open_by_assignee", condition=~models.Q(status="closed")),
+            models.Index(fields=["team"], name="task_open_by_team", condition=~models.Q(status="closed")),
             # The breached queue: few flagged tasks among a million.
             models.Index(
                 fields=["sla_breached_at"], name="task_sla_breached", condition=models.Q(sla_breached_at__isnull=False)

@@ -380,3 +380,16 @@ def test_a_relations_history_names_a_bulk_link_as_one_bulk_action(post_bulk, sta
 
     html = page(staff_en.get(f"/relations/{jansen.pk}/history/"))
     assert "Bulk action: 2 tasks" in html and "Tasks moved" not in html
+
+
+def test_the_job_page_of_a_staff_member_who_left_still_shows(staff_en, colleague):
+    tasks = [TaskFactory() for _ in range(2)]
+    job = bulk.start_bulk_action(
+        actor=colleague, action="status", params={"status": "waiting"}, task_ids=[t.pk for t in tasks]
+    )
+    colleague.delete()  # the job keeps its results; its actor becomes empty
+
+    response = staff_en.get(f"/tasks/bulk/{job.code}/")
+
+    assert response.status_code == 200
+    assert "by someone no longer on the staff" in page(response)
