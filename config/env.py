@@ -60,5 +60,13 @@ def database_from_url(url: str, *, engine: str) -> dict:
         # PostgreSQL, because django-tenants sets search_path per connection (DESIGN.md).
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": {"server_side_binding": True, "prepare_threshold": 5},
+        # Statements run often are prepared (psycopg, after 5 runs); PostgreSQL still plans each
+        # run for its own values (force_custom_plan). A generic plan, chosen after five more
+        # runs, cannot know that assignee 1 has 7,000 open tasks and another none: the home
+        # page's capped counts went from 60 ms to 2 s at a million tasks (bench/scale.py).
+        "OPTIONS": {
+            "server_side_binding": True,
+            "prepare_threshold": 5,
+            "options": "-c plan_cache_mode=force_custom_plan",
+        },
     }

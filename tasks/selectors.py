@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -326,7 +326,7 @@ def support_tasks_for(contractant, *, only_open: bool = False, number: int = 1, 
         rows = tasks.order_by("-created_at", "-pk").values(
             "pk", "code", "subject", "status", "priority", "created_at", "updated_at"
         )
-        page = Paginator(rows, per_page).get_page(number)
+        page = CappedPaginator(rows, per_page).get_page(number)
         return page.paginator.count, list(page.object_list), page.number, page.paginator.num_pages
 
     found = read_for_bound_relation(contractant, read)
