@@ -11,7 +11,7 @@ import re
 
 from django.db.models import Q
 
-from notifications.selectors import active_staff
+from staff.teams import active_staff
 
 # "@" not preceded by a word character, so an e-mail address in the text (info@bakkerij.nl) is
 # not a mention; a handle ends before trailing dots ("@karin." at the end of a sentence).

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from notifications.kinds import KIND_TEXTS, Kind
 from notifications.models import Notification, NotificationPreference
+from staff.teams import active_staff
 
 # The bell shows "99+" beyond this: counting stops here, so the count never grows with the data.
 BELL_CAP = 99
@@ -38,10 +38,6 @@ def email_wanted(*, user_ids: Iterable[int], kind: str) -> set[int]:
     return {pk for pk in ids if chosen.get(pk, default)}
 
 
-def active_staff():
-    return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("email", "pk")
-
-
 def staff_administrators():
-    """The staff administrators: "team lead" until teams exist."""
+    """The staff administrators (superusers), who hear of what waits for the whole desk."""
     return active_staff().filter(is_superuser=True)

@@ -28,13 +28,6 @@ def _schema() -> str:
     return cast("TenantDatabaseWrapper", connection).schema_name
 
 
-def staff_name(user) -> str:
-    """How a staff member is named in a notification: full name, else e-mail address."""
-    if user is None:
-        return ""
-    return " ".join(part for part in [user.first_name, user.last_name] if part) or user.email or user.get_username()
-
-
 def _clean_params(params: Mapping[str, object]) -> dict[str, str | int]:
     # Plain values only, each short: a sentence parameter, never a document.
     return {

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import SecurityEvent
 from audit.updates import StaleVersionError
-from staff.ui import parse_id
+from staff.ui import parse_id, staff_name
 
 
 class VersionFieldMixin:
@@ -70,12 +70,12 @@ class StaffAuthenticationForm(AuthenticationForm):
 
 class StaffMemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return " ".join(part for part in [obj.first_name, obj.last_name] if part) or obj.email or obj.username
+        return staff_name(obj)
 
 
 class StaffMembersField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return " ".join(part for part in [obj.first_name, obj.last_name] if part) or obj.email or obj.username
+        return staff_name(obj)
 
 
 class TeamForm(forms.Form):

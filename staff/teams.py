@@ -20,7 +20,9 @@ def teams() -> QuerySet[Team]:
 
 
 def active_staff() -> QuerySet:
-    return User.objects.filter(is_staff=True, is_active=True).order_by("first_name", "last_name", "email")
+    """The active staff members of this contractant, by e-mail address: every staff picker,
+    recipient list and team form reads them here."""
+    return User.objects.filter(is_staff=True, is_active=True).order_by("email", "pk")
 
 
 @transaction.atomic

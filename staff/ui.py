@@ -38,6 +38,14 @@ def parse_id(value: str | None) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
+def staff_name(user) -> str:
+    """How a staff member is shown everywhere (lists, notifications, pickers): their name,
+    else their e-mail address, else their login; "" for nobody."""
+    if user is None:
+        return ""
+    return " ".join(part for part in [user.first_name, user.last_name] if part) or user.email or user.get_username()
+
+
 def paginate(request, items, per_page: int = PAGE_SIZE) -> Page:
     """The requested page of a list (page_number); past the last page, the last page."""
     return Paginator(items, per_page).get_page(page_number(request))

@@ -26,10 +26,10 @@ from django.utils.translation import gettext as _
 
 from relations.models import Relation
 from staff.models import Team
+from staff.teams import active_staff
 from staff.ui import error_text, parse_id
 from tasks import conversation, services
 from tasks.models import BulkJob, BulkJobItem, Task, TaskLink, TaskMessage
-from tasks.selectors import staff_users
 from tasks.tasks import run_bulk_job_task
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def _clean_assign(params: dict) -> dict:
             cleaned["assignee"] = NOBODY
         else:
             user_id = parse_id(str(assignee))
-            if user_id is None or not staff_users().filter(pk=user_id).exists():
+            if user_id is None or not active_staff().filter(pk=user_id).exists():
                 raise ValidationError({"assignee": _("Choose an active staff member to assign the tasks to.")})
             cleaned["assignee"] = user_id
     team = params.get("team")
@@ -173,7 +173,7 @@ def _targets(job: BulkJob) -> _Targets:
     assignee = params.get("assignee")
     team = params.get("team")
     return _Targets(
-        assignee=staff_users().filter(pk=assignee).first() if isinstance(assignee, int) else None,
+        assignee=active_staff().filter(pk=assignee).first() if isinstance(assignee, int) else None,
         team=Team.objects.filter(pk=team).first() if isinstance(team, int) else None,
         relation=Relation.objects.filter(pk=params["relation"]).first() if "relation" in params else None,
     )

@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from relations.models import Relation
 from staff.models import Team
-from staff.ui import parse_id
+from staff.teams import active_staff
+from staff.ui import parse_id, staff_name
 from tasks.bulk import NOBODY
 from tasks.conversation import MAX_MESSAGE_LENGTH
 from tasks.models import BulkJob, Task
-from tasks.selectors import staff_name, staff_users
 
 SELECTED, MATCHING = "selected", "matching"
 
@@ -67,7 +67,7 @@ class BulkActionForm(forms.Form):
         self.fields["assignee"].choices = [
             ("", "—"),
             (NOBODY, _("Nobody")),
-            *((str(user.pk), staff_name(user)) for user in staff_users()),
+            *((str(user.pk), staff_name(user)) for user in active_staff()),
         ]
         self.fields["team"].choices = [
             ("", "—"),

@@ -13,6 +13,7 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, FloatField, Value
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from config.postgresql.base import DatabaseWrapper as TenantDatabaseWrapper
 
 WEEKS = 12
-ZONE = zoneinfo.ZoneInfo("Europe/Amsterdam")
+ZONE = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 CACHE_SECONDS = 10 * 60
 
 # The drawing area, in viewBox units: the SVG scales it to the width it is given.

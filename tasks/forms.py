@@ -9,12 +9,12 @@ from contacts.models import Contact
 from relations.models import Relation
 from staff.forms import VersionFieldMixin
 from staff.models import Team
+from staff.teams import active_staff
 from staff.ui import parse_id
 from staff.widgets import PickerWidget
 from tasks.conversation import MAX_MESSAGE_LENGTH, STATUSES_WITH_A_MESSAGE
 from tasks.fields import AttachmentsField
 from tasks.models import DeskSettings, Task, TaskMessage
-from tasks.selectors import staff_users
 
 
 def relation_label(pk) -> str:
@@ -44,7 +44,7 @@ class TaskFilterForm(forms.Form):
         label=_("Status"), required=False, choices=[("", _("All statuses")), *Task.Status.choices]
     )
     assignee = StaffUserChoiceField(
-        label=_("Assignee"), required=False, queryset=staff_users(), empty_label=_("Anyone")
+        label=_("Assignee"), required=False, queryset=active_staff(), empty_label=_("Anyone")
     )
     team = forms.ModelChoiceField(
         label=_("Team"), required=False, queryset=Team.objects.order_by("name"), empty_label=_("Any team")
@@ -60,7 +60,7 @@ class SavedViewForm(forms.Form):
 
 
 class TaskForm(VersionFieldMixin, forms.ModelForm):
-    assignee = StaffUserChoiceField(label=_("Assignee"), required=False, queryset=staff_users())
+    assignee = StaffUserChoiceField(label=_("Assignee"), required=False, queryset=active_staff())
     # Picked by live search: a select of every relation or contact would be megabytes at a
     # production size (staff.widgets.PickerWidget).
     relation = forms.ModelChoiceField(

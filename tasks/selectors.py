@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from relations.models import Relation
 from staff.lookups import contains
-from staff.ui import PAGE_SIZE, CappedPaginator, parse_id
+from staff.ui import PAGE_SIZE, CappedPaginator, parse_id, staff_name
 from tasks.models import DeskSettings, Task, TaskLink, TaskMessage
 from tasks.sla import SlaState, sla_policy, sla_state
 from tenants.crossing import read_for_bound_relation
@@ -52,7 +53,7 @@ class TaskRow:
 # The SLA queues, also counted on the home page (tasks.worklist): one definition for both.
 RUNNING = Q(status__in=[Task.Status.NEW, Task.Status.OPEN])
 # "Due today" ends at midnight here, the desk's time zone (and the SLA policy's default).
-DESK_ZONE = zoneinfo.ZoneInfo("Europe/Amsterdam")
+DESK_ZONE = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 def sla_overdue(now: datetime) -> Q:
@@ -231,11 +232,6 @@ def task_page(
     return Page(rows, page.number, page.paginator)
 
 
-def staff_name(user) -> str:
-    """How a staff member is shown in lists: their name, else their e-mail address."""
-    return " ".join(part for part in [user.first_name, user.last_name] if part) or user.email or user.get_username()
-
-
 # The task list's built-in queues (issue 16): what each one filters, for the user looking.
 QUEUES = ("open", "mine", "team", "unassigned", "waiting", "breached", "due_today", "all")
 DEFAULT_QUEUE = "open"
@@ -278,10 +274,6 @@ def public_messages(task: Task) -> QuerySet[TaskMessage]:
         .prefetch_related("attachments")
         .order_by("created_at", "pk")
     )
-
-
-def staff_users():
-    return User.objects.filter(is_staff=True, is_active=True).order_by("email")
 
 
 def task_detail(*, pk: int) -> Task:

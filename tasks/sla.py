@@ -287,11 +287,11 @@ def notify_breaches(*, task_ids: list[int]) -> int:
     from notifications.kinds import Kind as NotificationKind
     from notifications.services import notify
     from staff.mail import templated_mail
-    from tasks.selectors import staff_users
+    from staff.teams import active_staff
     from tenants.models import current_contractant
     from tenants.urls_for import contractant_base_url
 
-    administrators = list(staff_users().filter(is_superuser=True))
+    administrators = list(active_staff().filter(is_superuser=True))
     base_url = contractant_base_url(current_contractant())
     now = timezone.now()
     sent = 0

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 
 from contacts.models import Contact, ContactLink
+from staff.teams import active_staff
 from tasks.models import Task
-from tasks.selectors import staff_users
 
 
 @dataclass(frozen=True)
@@ -75,4 +75,4 @@ def staff_recipients(task: Task) -> list:
     assignee = task.assignee
     if assignee is not None and assignee.is_active and assignee.is_staff and assignee.email.strip():
         return [assignee]
-    return [user for user in staff_users() if user.email.strip()]
+    return [user for user in active_staff() if user.email.strip()]

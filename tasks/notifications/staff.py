@@ -11,7 +11,8 @@ from django.urls import reverse
 from notifications.kinds import Kind as NotificationKind
 from notifications.mentions import mentioned_staff
 from notifications.selectors import email_wanted
-from notifications.services import notify, staff_name
+from notifications.services import notify
+from staff.ui import staff_name
 from tasks.models import Task, TaskMessage
 from tasks.notifications.customers import author_name
 from tasks.notifications.mail import TaskMailer
