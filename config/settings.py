@@ -62,6 +62,14 @@ SHARED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    # Second factor for the platform admin's operators (issue 19).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_prometheus",
+    "outbox",
+    "mfa",
+    "ops",
 ]
 TENANT_APPS = [
     "django.contrib.auth",
@@ -81,6 +89,19 @@ TENANT_APPS = [
     "notifications",
     "search",
     "demo",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "outbox",
+    "mfa",
+    "api",
+    "webhooks",
+    "transfer",
+    "privacy",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -14,5 +14,10 @@ urlpatterns = [
     path("", include("mailin.urls")),
     path("search/", include("search.urls")),
     path("notifications/", include("notifications.urls")),
+    path("api/", include("api.urls")),
+    path("webhooks/", include("webhooks.urls")),
+    path("transfer/", include("transfer.urls")),
+    path("privacy/", include("privacy.urls")),
+    path("", include("ops.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
