@@ -46,7 +46,7 @@ def build_world(size: int, suffix: str):
     Subscription.objects.create(relation=new, product="Payroll", start_date=timezone.now().date())
     bind_technical_setup(subscription=old_subscription, contractant=customer, database="default", actor=None)
     tasks = Task.objects.bulk_create([Task(subject=f"Melding {n}", status="open") for n in range(size)])
-    TaskLink.objects.bulk_create([TaskLink(task=task, relation=old) for task in tasks])
+    TaskLink.objects.bulk_create([TaskLink(task=task, relation=old, task_created_at=task.created_at) for task in tasks])
     return old, new, old_subscription
 
 
@@ -63,7 +63,7 @@ def generate_tasks(relation, count: int, *, status: str, label: str) -> None:
 
     closed_at = timezone.now() if status == Task.Status.CLOSED else None
     template = Task.objects.create(subject=f"{label} 0", status=status, closed_at=closed_at)
-    TaskLink.objects.create(task=template, relation=relation)
+    TaskLink.objects.create(task=template, relation=relation, task_created_at=template.created_at)
     fields = [f for f in Task._meta.concrete_fields if not f.primary_key]
     columns, values = [], []
     for f in fields:
@@ -83,8 +83,9 @@ def generate_tasks(relation, count: int, *, status: str, label: str) -> None:
         cursor.execute(
             f'WITH made AS (INSERT INTO "{task_table}" ({", ".join(columns)}) '
             f'SELECT {", ".join(values)} FROM "{task_table}" AS t, generate_series(1, %s) AS g WHERE t.id = %s '
-            f"RETURNING id) "
-            f'INSERT INTO "{link_table}" (task_id, relation_id, created_at) SELECT id, %s, now() FROM made',
+            f"RETURNING id, created_at) "
+            f'INSERT INTO "{link_table}" (task_id, relation_id, created_at, task_created_at) '
+            "SELECT id, %s, now(), created_at FROM made",
             [count - 1, template.pk, relation.pk],
         )
         cursor.execute(f'ANALYZE "{task_table}"; ANALYZE "{link_table}"')
@@ -106,10 +107,12 @@ def production_size(open_tasks: int, closed_tasks: int, slowest: int = 0) -> boo
     old, new, _ = build_world(0, "prod")
     generate_tasks(old, open_tasks, status=Task.Status.OPEN, label="Open melding")
     generate_tasks(old, closed_tasks, status=Task.Status.CLOSED, label="Afgehandelde melding")
-    open_ids = list(
-        Task.objects.filter(links__relation=old, status=Task.Status.OPEN).order_by("pk").values_list("pk", flat=True)
+    open_tasks_made = list(
+        Task.objects.filter(links__relation=old, status=Task.Status.OPEN).order_by("pk").values_list("pk", "created_at")
     )
-    TaskLink.objects.bulk_create([TaskLink(task_id=pk, relation=new) for pk in open_ids[::100]])
+    TaskLink.objects.bulk_create(
+        [TaskLink(task_id=pk, relation=new, task_created_at=created) for pk, created in open_tasks_made[::100]]
+    )
     before = sorted(TaskLink.objects.filter(relation__in=[old, new]).values_list("task_id", "relation_id"))
 
     user = get_user_model().objects.get(username="bench_supplier@bench.test")
@@ -161,9 +164,9 @@ def naive_loop(old, new) -> None:
 
     with transaction.atomic():
         for link in list(TaskLink.objects.filter(relation=old, task__status="open")):
-            task_id = link.task_id
+            task_id, task_created_at = link.task_id, link.task_created_at
             link.delete()
-            TaskLink.objects.create(task_id=task_id, relation=new)
+            TaskLink.objects.create(task_id=task_id, relation=new, task_created_at=task_created_at)
 
 
 def main() -> None:

@@ -324,15 +324,15 @@ class Builder:
         self.step(
             "tasks_tasklink",
             f"""
-            INSERT INTO tasks_tasklink (task_id, relation_id, created_at)
-            SELECT t.id, CASE WHEN b.id IS NOT NULL THEN {rb} + 1 ELSE {first} END, t.created_at
+            INSERT INTO tasks_tasklink (task_id, relation_id, created_at, task_created_at)
+            SELECT t.id, CASE WHEN b.id IS NOT NULL THEN {rb} + 1 ELSE {first} END, t.created_at, t.created_at
             FROM tasks_task t LEFT JOIN pg_temp.big_tasks b ON b.id = t.id
             WHERE t.id > {tb}
             UNION ALL
             SELECT t.id,
                 {rb} + 3 + ({rnd("t.id", 42, N_RELATIONS - 2)} + 1 + {rnd("t.id", 43, N_RELATIONS - 3)})
                     % {N_RELATIONS - 2},
-                t.created_at
+                t.created_at, t.created_at
             FROM tasks_task t
             WHERE t.id > {tb} AND {rnd("t.id", 44, 100)} < 40
             """,

@@ -243,8 +243,9 @@ def restore_links(*, task_ids: list[int], relation: Relation, actor) -> list[int
     return execute_with_history(
         TaskLink,
         dml=(
-            f'INSERT INTO "{table}" (task_id, relation_id, created_at) '
-            f'SELECT task.id, %s, statement_timestamp() FROM "{tasks_table}" AS task WHERE task.id = ANY(%s::bigint[]) '
+            f'INSERT INTO "{table}" (task_id, relation_id, created_at, task_created_at) '
+            f"SELECT task.id, %s, statement_timestamp(), task.created_at "
+            f'FROM "{tasks_table}" AS task WHERE task.id = ANY(%s::bigint[]) '
             "ON CONFLICT (task_id, relation_id) DO NOTHING"
         ),
         params=[relation.pk, task_ids],

@@ -114,7 +114,7 @@ def _follow_up(task: Task, *, contact: Contact | None, actor) -> Task:
     follow_up._history_user = actor
     follow_up.save()
     for relation_id in task.links.values_list("relation_id", flat=True):
-        link = TaskLink(task=follow_up, relation_id=relation_id)
+        link = TaskLink(task=follow_up, relation_id=relation_id, task_created_at=follow_up.created_at)
         link._history_user = actor
         link.save()
     return follow_up

@@ -119,7 +119,16 @@ def task_list(
         tasks = tasks.filter(sla_breached(timezone.now()))
     if due_today:
         tasks = tasks.filter(sla_due_today(timezone.now()))
-    return tasks.order_by(*SORTS.get(sort, SORTS[""]))
+    order = SORTS.get(sort, SORTS[""])
+    if relation_id and order == SORTS[""]:
+        # The same order, read from the relation's links (task_link_relation_newest).
+        order = RELATION_NEWEST_FIRST
+    return tasks.order_by(*order)
+
+
+# A relation's tasks newest first: the links' copy of the task's created_at, in the same join
+# as the relation filter, so that PostgreSQL reads the 25 newest links and stops.
+RELATION_NEWEST_FIRST = ("-links__task_created_at", "-links__task_id")
 
 
 # The task list's column sorts (?sort=, "-" first for descending), ties broken by number in the
@@ -315,7 +324,7 @@ def support_tasks_for(contractant, *, only_open: bool = False, number: int = 1, 
         tasks = Task.objects.filter(links__relation_id=relation_id)
         if only_open:
             tasks = tasks.exclude(status=Task.Status.CLOSED)
-        rows = tasks.order_by("-created_at", "-pk").values(
+        rows = tasks.order_by(*RELATION_NEWEST_FIRST).values(
             "pk", "code", "subject", "status", "priority", "created_at", "updated_at"
         )
         page = CappedPaginator(rows, per_page).get_page(number)

@@ -42,7 +42,7 @@ def task_create(
         task._history_user = actor
         task.save()
         for relation in relations:
-            link = TaskLink(task=task, relation=relation)
+            link = TaskLink(task=task, relation=relation, task_created_at=task.created_at)
             link._history_user = actor
             link.save()
         if task.assignee_id is not None:
@@ -121,7 +121,7 @@ def task_link_add(*, task: Task, relation: Relation, actor, reason: str = "") ->
         raise ValidationError(_("This task is already linked to %(relation)s.") % {"relation": relation.name})
     try:
         with transaction.atomic():
-            link = TaskLink(task=task, relation=relation)
+            link = TaskLink(task=task, relation=relation, task_created_at=task.created_at)
             link._history_user = actor
             _set_reason(link, reason)
             link.save()

@@ -48,7 +48,7 @@ class TaskFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def relations(self, create, extracted, **kwargs):
         for relation in extracted or []:
-            TaskLink.objects.create(task=self, relation=relation)
+            TaskLink.objects.create(task=self, relation=relation, task_created_at=self.created_at)
 
 
 class ContactFactory(factory.django.DjangoModelFactory):

@@ -6,8 +6,10 @@ import re
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
-from tasks.models import TaskMessage
+from search.selectors import GROUP_LIMIT, RECENT_WINDOW, global_search
+from tasks.models import Task, TaskMessage
 from tests.conftest import SUPPLIER, client_for
 from tests.factories import ContactFactory, RelationFactory, TaskFactory
 
@@ -133,8 +135,9 @@ def test_the_query_count_is_bounded(supplier_staff_client, in_supplier, django_a
         task = TaskFactory(subject=f"Loonstrook {n}", relations=[relation])
         TaskMessage.objects.create(task=task, body="Loonstrook verstuurd.")
         ContactFactory(last_name=f"Loonstra{n}")
-    # Session, user, one per group, and the schema switches around them: eight today.
-    with django_assert_max_num_queries(10):
+    # Session, user, one per group, and the schema switches around them; tasks twice when the
+    # recent window holds fewer matches than a group shows (search.selectors.RECENT_WINDOW).
+    with django_assert_max_num_queries(12):
         search(supplier_staff_client, "loonstrook")
 
 
@@ -154,3 +157,35 @@ def test_the_search_indexes_exist_in_every_contractant_schema(in_supplier):
         assert cursor.fetchone() == ("public",)
     assert {"search_relation_name_trgm", "search_task_subject_fts", "search_taskmessage_body_fts"} <= names
     assert len(names) == 10
+
+
+def _created_days_ago(task, days: int) -> None:
+    Task.objects.filter(pk=task.pk).update(created_at=timezone.now() - timezone.timedelta(days=days))
+
+
+def test_a_match_older_than_the_recent_window_is_still_found(in_supplier):
+    old = TaskFactory(subject="Jaaropgave 2023 ontbreekt")
+    _created_days_ago(old, RECENT_WINDOW.days + 300)
+    recent = TaskFactory(subject="Jaaropgave nog niet ontvangen")
+
+    found = global_search(query="jaaropgave").tasks
+
+    assert [task.pk for task in found.items] == [recent.pk, old.pk]
+    assert not found.more
+
+
+def test_a_common_word_lists_the_newest_matches_first_with_more(in_supplier):
+    # More recent matches than a group shows, and older ones that must not push in between.
+    recent = [TaskFactory(subject=f"Bankkoppeling {n}") for n in range(GROUP_LIMIT + 2)]
+    for n, task in enumerate(recent):
+        _created_days_ago(task, n)
+    older = TaskFactory(subject="Bankkoppeling oud")
+    _created_days_ago(older, RECENT_WINDOW.days + 10)
+    message_only = TaskFactory(subject="Vraag over export")
+    TaskMessage.objects.create(task=message_only, body="De bankkoppeling werkt weer.")
+    _created_days_ago(message_only, RECENT_WINDOW.days + 20)
+
+    found = global_search(query="bankkoppeling").tasks
+
+    assert [task.pk for task in found.items] == [task.pk for task in recent[:GROUP_LIMIT]]
+    assert found.more

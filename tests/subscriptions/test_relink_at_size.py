@@ -33,7 +33,9 @@ def bound_pair(contractant, actor):
 def many_open_tasks(relation, count: int) -> list[Task]:
     """Tasks the way a big contractant has them: written in bulk, not one factory call each."""
     tasks = Task.objects.bulk_create([Task(subject=f"Melding {n:04d}", status="open") for n in range(count)])
-    TaskLink.objects.bulk_create([TaskLink(task=task, relation=relation) for task in tasks])
+    TaskLink.objects.bulk_create(
+        [TaskLink(task=task, relation=relation, task_created_at=task.created_at) for task in tasks]
+    )
     return tasks
 
 
@@ -76,7 +78,9 @@ def relink_and_undo_queries(contractant, actor, count: int) -> tuple[int, int]:
     old, new = bound_pair(contractant, actor)
     tasks = many_open_tasks(old, count)
     # Some of them already linked to the new relation too: the undo must give their old link back.
-    TaskLink.objects.bulk_create([TaskLink(task=task, relation=new) for task in tasks[: count // 10]])
+    TaskLink.objects.bulk_create(
+        [TaskLink(task=task, relation=new, task_created_at=task.created_at) for task in tasks[: count // 10]]
+    )
     with CaptureQueriesContext(connection) as relinked:
         result = relink_services.relink(from_relation=old, to_relation=new, actor=actor)
     with CaptureQueriesContext(connection) as undone:
