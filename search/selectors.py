@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import phonenumbers
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, TrigramWordSimilarity
 from django.db.models import CharField, F, Func, Q, QuerySet, TextField, Value
 from django.db.models.functions import Lower
@@ -56,6 +57,18 @@ class WordSimilar(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{rhs} <%% {lhs}", (*rhs_params, *lhs_params)
+
+
+class AnyOf(Lookup):
+    """column = ANY(array): the column's value is one of the array's."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
 
 
 def _resembles(column: str, text: str) -> WordSimilar:
@@ -103,18 +116,22 @@ def search_tasks(query: str, *, limit: int = GROUP_LIMIT) -> Group:
     (each branch and-ed with a date index): when they fill the group they are exactly the newest
     matches, since every older task sorts after them; otherwise all tasks are read."""
     since = timezone.now() - RECENT_WINDOW
-    recent = _group(_tasks_matching(query, since=since), limit)
+    recent = _group(_tasks_matching(query, limit=limit, since=since), limit)
     if recent.more:
         return recent
-    return _group(_tasks_matching(query, since=None), limit)
+    return _group(_tasks_matching(query, limit=limit, since=None), limit)
 
 
-def _tasks_matching(query: str, *, since: datetime | None) -> QuerySet[Task]:
+def _tasks_matching(query: str, *, limit: int, since: datetime | None) -> QuerySet[Task]:
     words = SearchQuery(query, config="dutch", search_type="websearch")
-    subjects = Task.objects.filter(Matches(DutchVector(F("subject")), words))
-    messages = TaskMessage.objects.filter(Matches(DutchVector(F("body")), words))
-    # A customer's KvK or customer number, typed whole, finds that customer's tasks too.
-    numbered = TaskLink.objects.filter(relation_id__in=_relations_numbered(query))
+    # No default ordering inside the UNION: only the numbered branch needs an order (its limit).
+    subjects = Task.objects.filter(Matches(DutchVector(F("subject")), words)).order_by()
+    messages = TaskMessage.objects.filter(Matches(DutchVector(F("body")), words)).order_by()
+    # A customer's KvK or customer number, typed whole, finds that customer's tasks too: its
+    # newest ones only (task_link_relation_newest), as only those can be among the newest.
+    numbered = TaskLink.objects.filter(relation_id__in=_relations_numbered(query)).order_by(
+        "-task_created_at", "-task_id"
+    )
     tasks = Task.objects.select_related("assignee")
     if since is not None:
         # A task's messages are never older than the task, so a task created since `since` has
@@ -123,11 +140,17 @@ def _tasks_matching(query: str, *, since: datetime | None) -> QuerySet[Task]:
         messages = messages.filter(created_at__gte=since)
         numbered = numbered.filter(task_created_at__gte=since)
         tasks = tasks.filter(created_at__gte=since)
-    candidates = [subjects.values("pk"), messages.values("task_id"), numbered.values("task_id")]
+    candidates = [subjects.values("pk"), messages.values("task_id"), numbered.values("task_id")[: limit + 1]]
     if (number := parse_id(query.lstrip("#"))) is not None:
-        candidates.append(Task.objects.filter(pk=number).values("pk"))
+        candidates.append(Task.objects.filter(pk=number).order_by().values("pk"))
     matching = candidates[0].union(*candidates[1:])
-    return tasks.filter(pk__in=matching).order_by("-created_at", "-pk")
+    if since is not None:
+        # The window bounds the join: a plain IN lets PostgreSQL hash the window's tasks.
+        return tasks.filter(pk__in=matching).order_by("-created_at", "-pk")
+    # Over all tasks the full-text estimates are guesses (5,000 rows for any rare word), and a
+    # plain IN is planned as a hash join over every task; = ANY(ARRAY(...)) fetches the few
+    # matching tasks by primary key instead.
+    return tasks.filter(AnyOf(F("pk"), ArraySubquery(matching))).order_by("-created_at", "-pk")
 
 
 def _relations_numbered(query: str):

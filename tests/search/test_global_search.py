@@ -189,3 +189,13 @@ def test_a_common_word_lists_the_newest_matches_first_with_more(in_supplier):
 
     assert [task.pk for task in found.items] == [task.pk for task in recent[:GROUP_LIMIT]]
     assert found.more
+
+
+def test_a_customer_number_lists_that_customers_newest_tasks(in_supplier):
+    customer = RelationFactory(name="Bakkerij Jansen", customer_number="K7001", coc_number="11223344")
+    tasks = [TaskFactory(subject=f"Vraag {n}", relations=[customer]) for n in range(GROUP_LIMIT + 3)]
+
+    for query in ("K7001", "11223344"):
+        found = global_search(query=query).tasks
+        assert [task.pk for task in found.items] == [task.pk for task in reversed(tasks)][:GROUP_LIMIT]
+        assert found.more
