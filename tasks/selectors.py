@@ -126,6 +126,10 @@ def task_list(
     return tasks.order_by(*order)
 
 
+# A relation's tasks are counted up to this many ("1.000+"): each one counted is a look-up of its
+# task's status through the link, where the desk's own counts read one index.
+RELATION_COUNT_CAP = 1_000
+
 # A relation's tasks newest first: the links' copy of the task's created_at, in the same join
 # as the relation filter, so that PostgreSQL reads the 25 newest links and stops.
 RELATION_NEWEST_FIRST = ("-links__task_created_at", "-links__task_id")
@@ -215,7 +219,8 @@ def task_page(
         .prefetch_related(Prefetch("links", queryset=links.order_by("relation__name", "relation_id")))
     )
     # A capped total: the exact count of a million tasks costs more than the page itself.
-    page = CappedPaginator(tasks, per_page).get_page(number)
+    cap = RELATION_COUNT_CAP if relation_id else None
+    page = CappedPaginator(tasks, per_page, cap=cap).get_page(number)
     status_labels, priority_labels = dict(Task.Status.choices), dict(Task.Priority.choices)
     policy, now = sla_policy(), timezone.now()
     rows = [
@@ -327,7 +332,7 @@ def support_tasks_for(contractant, *, only_open: bool = False, number: int = 1, 
         rows = tasks.order_by(*RELATION_NEWEST_FIRST).values(
             "pk", "code", "subject", "status", "priority", "created_at", "updated_at"
         )
-        page = CappedPaginator(rows, per_page).get_page(number)
+        page = CappedPaginator(rows, per_page, cap=RELATION_COUNT_CAP).get_page(number)
         return page.paginator.count, list(page.object_list), page.number, page.paginator.num_pages
 
     found = read_for_bound_relation(contractant, read)

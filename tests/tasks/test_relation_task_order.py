@@ -7,6 +7,7 @@ import re
 import pytest
 
 from tasks.models import TaskLink
+from tasks.selectors import task_page
 from tasks.services import task_link_add
 from tests.factories import RelationFactory, TaskFactory
 
@@ -35,3 +36,15 @@ def test_every_way_of_linking_copies_the_tasks_date(in_supplier):
 
     dates = set(TaskLink.objects.filter(task=task).values_list("task_created_at", flat=True))
     assert dates == {task.created_at}
+
+
+def test_a_relations_tasks_are_counted_up_to_their_own_cap(in_supplier, monkeypatch):
+    monkeypatch.setattr("tasks.selectors.RELATION_COUNT_CAP", 3)
+    relation = RelationFactory(name="Groot Salarisbureau")
+    TaskFactory.create_batch(5, relations=[relation])
+
+    of_relation = task_page(relation_id=relation.pk, only_open=True, per_page=2)
+    of_desk = task_page(per_page=2)
+
+    assert of_relation.paginator.capped and of_relation.paginator.num_pages == 2
+    assert not of_desk.paginator.capped and of_desk.paginator.count == 5
