@@ -43,6 +43,25 @@ class SecurityEvent(models.Model):
             "out_of_service_cancelled",
             pgettext_lazy("security event", "Out of service cancelled"),
         )
+        # AVG (GDPR) requests, written by the privacy app.
+        PRIVACY_EXPORT = "privacy_export", pgettext_lazy("security event", "Personal data exported")
+        PRIVACY_ERASURE = "privacy_erasure", pgettext_lazy("security event", "Person erased")
+        RETENTION_CHANGED = "retention_changed", pgettext_lazy("security event", "Retention period changed")
+        RETENTION_APPLIED = "retention_applied", pgettext_lazy("security event", "Retention applied")
+        # REST API tokens and what is written with them, by the api app.
+        API_TOKEN_CREATED = "api_token_created", pgettext_lazy("security event", "API token created")
+        API_TOKEN_REVOKED = "api_token_revoked", pgettext_lazy("security event", "API token revoked")
+        API_WRITE = "api_write", pgettext_lazy("security event", "Change through the API")
+        # Contacts merged, and merges undone, by contacts.services.merge.
+        CONTACT_MERGED = "contact_merged", pgettext_lazy("security event", "Contacts merged")
+        CONTACT_MERGE_UNDONE = "contact_merge_undone", pgettext_lazy("security event", "Contact merge undone")
+        # Two-factor login of staff and portal users, by the mfa app.
+        TWO_FACTOR_ENABLED = "two_factor_enabled", pgettext_lazy("security event", "Two-factor login switched on")
+        TWO_FACTOR_DISABLED = "two_factor_disabled", pgettext_lazy("security event", "Two-factor login switched off")
+        RECOVERY_CODES_RENEWED = "recovery_codes_renewed", pgettext_lazy("security event", "Recovery codes renewed")
+        TWO_FACTOR_POLICY = "two_factor_policy", pgettext_lazy("security event", "Two-factor policy changed")
+        # An organisation's administrator removed a member in the portal.
+        MEMBER_REMOVED = "member_removed", pgettext_lazy("security event", "Member removed from organisation")
 
     occurred_at = models.DateTimeField(_("when"), default=timezone.now, db_default=Now(), editable=False)
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)

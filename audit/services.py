@@ -107,11 +107,20 @@ def _is_portal(request) -> bool:
 
 def record_login(*, request, user) -> SecurityEvent | None:
     portal = _is_portal(request)
+    # A login through the second step carries the django-otp device that verified it (mfa.services).
+    if getattr(user, "otp_device", None) is not None:
+        summary = (
+            gettext_noop("Logged in to the portal with 2FA.")
+            if portal
+            else gettext_noop("Logged in to the staff back office with 2FA.")
+        )
+    else:
+        summary = (
+            gettext_noop("Logged in to the portal.") if portal else gettext_noop("Logged in to the staff back office.")
+        )
     return record_security_event(
         kind=SecurityEvent.Kind.PORTAL_LOGIN if portal else SecurityEvent.Kind.STAFF_LOGIN,
-        summary=gettext_noop("Logged in to the portal.")
-        if portal
-        else gettext_noop("Logged in to the staff back office."),
+        summary=summary,
         actor=user,
         ip_address=_client_ip(request),
     )

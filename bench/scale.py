@@ -938,6 +938,26 @@ PAGES = [
     ("portal-task-new", "detail", "portal", "portal:task_new", "portal_org", "", False),
     ("portal-my-requests", "list", "portal", "portal:requests", None, "", False),
     ("portal-add-organisation", "detail", "portal", "portal:add_organisation", None, "", False),
+    # Issue 19: the API (as a logged-in staff member's session), webhooks, import, privacy, 2FA, health.
+    ("api-relations", "list", "staff", "api:relation_list", None, "", False),
+    ("api-relations-search", "search", "staff", "api:relation_list", None, "q=jansen", False),
+    ("api-contacts", "list", "staff", "api:contact_list", None, "", False),
+    ("api-tasks", "list", "staff", "api:task_list", None, "", False),
+    ("api-tasks-open", "list", "staff", "api:task_list", None, "status=open", False),
+    ("api-task", "detail", "staff", "api:task_detail", "task", "", False),
+    ("api-task-messages", "list", "staff", "api:task_messages", "task", "", False),
+    ("api-relation", "detail", "staff", "api:relation_detail", "bound", "", False),
+    ("api-relink-preview", "preview", "staff", "api:relink", "bound", "to={target}", False),
+    ("api-sync", "detail", "staff", "api:sync", None, "", False),
+    ("api-tokens", "list", "staff", "api:tokens", None, "", False),
+    ("webhooks", "list", "staff", "webhooks:list", None, "", False),
+    ("import-start", "detail", "staff", "transfer:import", None, "", False),
+    ("import-log", "list", "staff", "transfer:import_log", None, "", False),
+    ("privacy-person", "detail", "staff", "privacy:person", "contact", "", False),
+    ("privacy-settings", "detail", "staff", "privacy:settings", None, "", False),
+    ("two-factor", "detail", "staff", "staff:two_factor", None, "", False),
+    ("health-ready", "detail", "staff", "ops:ready", None, "", False),
+    ("metrics", "detail", "staff", "ops:metrics", None, "", False),
 ]
 
 

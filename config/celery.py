@@ -11,6 +11,20 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+@app.on_after_configure.connect
+def _operations_schedule(sender, **_kwargs) -> None:
+    """Beat entries of operations (ops.tasks): a worker's heartbeat for /health/ready, and the
+    totals over every schema that /metrics exports. Each expires after its interval, so a
+    backed-up queue does not pile them up (a late heartbeat is then a stale one, as it should)."""
+    from django.conf import settings
+
+    for seconds, task in [
+        (settings.WORKER_HEARTBEAT_SECONDS, "ops.worker_heartbeat"),
+        (settings.PLATFORM_METRICS_SECONDS, "ops.refresh_platform_metrics"),
+    ]:
+        sender.add_periodic_task(seconds, sender.signature(task), name=task, expires=seconds)
+
+
 def require_schema(schema_name: str) -> None:
     """Tenant tasks name their schema; one that arrived without it would run in public."""
     from django.db import connection

@@ -133,6 +133,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.otp_device / is_verified(): which second factor verified this session (mfa).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -144,6 +146,15 @@ MIDDLEWARE = [
 if PRODUCTION:
     # Serves the collected, compressed static files; runserver serves them in development.
     MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
+
+# Request metrics (django-prometheus) around everything; the request id (ops) before the host
+# routing, so even an unknown host's 404 is logged with it and echoes X-Request-ID.
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "ops.middleware.RequestIdMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
 
 # Widgets render with the project's templates too (staff.widgets.PickerWidget).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
@@ -207,13 +218,22 @@ CACHES = {
         "LOCATION": f"{REDIS_URL}/{env_int('REDIS_CACHE_DB', 3 if ENVIRONMENT == 'test' else 1)}",
         # Every key carries the schema name, so contractants never share cache entries.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
-    }
+    },
+    # Platform-wide values only (ops: the worker's heartbeat, totals over every schema), read the
+    # same from every host; never anything of one contractant, which belongs in "default".
+    "platform": {
+        "BACKEND": "config.cache.ReusingRedisCache",
+        "LOCATION": f"{REDIS_URL}/{env_int('REDIS_CACHE_DB', 3 if ENVIRONMENT == 'test' else 1)}",
+        "KEY_PREFIX": "platform",
+    },
 }
 
 # --- Authentication and sessions ---
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # A merged contact's other address still logs in to the portal (issue 18).
+    "contacts.backends.SecondaryEmailBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -262,6 +282,13 @@ RATELIMIT_IP_META_KEY = "audit.client_ip.client_ip"
 RATELIMIT_USE_CACHE = "default"
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
 AXES_VERBOSE = False
+
+# Two-factor login (django-otp, the mfa app): TOTP in an authenticator app, recovery codes.
+# The name an authenticator app shows above the code.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Support back office")
+# The platform admin (public host) asks its operators for a TOTP code too: django-otp's
+# OTPAdminSite (tenants/admin.py). Bootstrap an operator's device with `manage.py addstatictoken`.
+ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", default=PRODUCTION)
 
 # --- Security (production safe by default) ---
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
@@ -356,6 +383,14 @@ else:
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 ATTACHMENT_MAX_MESSAGE_BYTES = env_int("ATTACHMENT_MAX_MESSAGE_BYTES", 50 * 1024 * 1024)
 
+# --- Import and export of relations, contacts and tasks (transfer) ---
+TRANSFER_MAX_UPLOAD_BYTES = env_int("TRANSFER_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+TRANSFER_MAX_ROWS = env_int("TRANSFER_MAX_ROWS", 20_000)
+# Up to this many rows an import runs during the request; more go to the worker.
+TRANSFER_RUN_NOW_ROWS = env_int("TRANSFER_RUN_NOW_ROWS", 500)
+# An XLSX export is built in a temporary file, so it is capped; a CSV export streams every row.
+TRANSFER_XLSX_MAX_ROWS = env_int("TRANSFER_XLSX_MAX_ROWS", 100_000)
+
 # --- E-mail ---
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
@@ -395,6 +430,64 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-reconciliation": {"task": "portal_sync.reconcile_all", "schedule": crontab(hour=3, minute=15)},
     # SLA breaches are flagged (and the team lead e-mailed) within five minutes; flagging is idempotent.
     "flag-sla-breaches": {"task": "tasks.dispatch_sla_breaches", "schedule": 5 * 60},
+    # Retention of personal data in closed tasks (privacy); batched and idempotent.
+    "apply-retention": {"task": "privacy.dispatch_retention", "schedule": crontab(hour=2, minute=40)},
+    # Webhook events whose fan-out message was lost go out within a few minutes (webhooks.tasks).
+    "relay-webhook-outbox": {"task": "webhooks.relay_outbox", "schedule": 2 * 60},
+}
+
+# --- Webhooks (issue 19): signed deliveries of outbox events to staff-registered endpoints ---
+# Plain http and private/loopback addresses only outside production (a local test receiver);
+# in production an endpoint must be https on a public address (no requests into our own network).
+WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", default=not PRODUCTION)
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=not PRODUCTION)
+WEBHOOKS_TIMEOUT = float(env_str("WEBHOOKS_TIMEOUT", "10"))
+# Attempts per delivery; the waits double from the base, capped below the broker's visibility timeout.
+WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 6)
+WEBHOOKS_RETRY_BASE_SECONDS = env_int("WEBHOOKS_RETRY_BASE_SECONDS", 30)
+WEBHOOKS_RETRY_MAX_SECONDS = env_int("WEBHOOKS_RETRY_MAX_SECONDS", 1800)
+# Failed attempts in a row after which an endpoint is paused and administrators are told.
+WEBHOOKS_PAUSE_AFTER_FAILURES = env_int("WEBHOOKS_PAUSE_AFTER_FAILURES", 10)
+# What the verification snippet on the endpoint page tells receivers to accept (seconds).
+WEBHOOKS_TIMESTAMP_TOLERANCE = env_int("WEBHOOKS_TIMESTAMP_TOLERANCE", 300)
+
+# --- REST API (api app): tokens per contractant, scoped, rate limited per token ---
+REST_FRAMEWORK = {
+    # A token first: a request without credentials is answered 401 with its challenge.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.StaffWithScope"],
+    # JSON only: the browsable documentation is Swagger UI at /api/docs/, from the OpenAPI schema.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_token": env_str("API_RATE_LIMIT", "600/minute")},
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.CursorPage",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Support back office API",
+    "DESCRIPTION": "Relations, subscriptions and their technical setup, contacts and links, tasks and their "
+    "conversation, relink and Client Online sync state of one contractant. Authenticate with "
+    "`Authorization: Bearer <key>`; a staff administrator creates keys at /api/tokens/.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["api.permissions.StaffWithScope"],
+    # Swagger UI from drf_spectacular_sidecar's static files: no CDN, the CSP stays 'self'.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RelationKindEnum": "relations.models.Relation.Kind",
+        "ContactKindEnum": "contacts.models.Contact.Kind",
+        "MessageKindEnum": "tasks.models.TaskMessage.Kind",
+        "ContactStatusEnum": "contacts.models.Contact.Status",
+        "TaskStatusEnum": "tasks.models.Task.Status",
+        "PortalStatusEnum": "contacts.models.ContactLink.PortalStatus",
+    },
 }
 
 # --- Client Online (mock in development: python -m portal_sync.mock.server) ---
@@ -403,10 +496,75 @@ CLIENT_ONLINE_TIMEOUT = float(env_str("CLIENT_ONLINE_TIMEOUT", "5"))
 # Queue a sync right after each committed change; unit tests drive syncs explicitly.
 CLIENT_ONLINE_SYNC_ON_COMMIT = env_bool("CLIENT_ONLINE_SYNC_ON_COMMIT", default=ENVIRONMENT != "test")
 
+# --- Operations (ops): health, metrics, logs, errors ---
+# /health/ready: each check gives up after this many seconds.
+HEALTH_CHECK_TIMEOUT = float(env_str("HEALTH_CHECK_TIMEOUT", "2"))
+# The checks that make /health/ready answer 503 when they fail; the others are reported only.
+HEALTH_READY_REQUIRED = env_list("HEALTH_READY_REQUIRED", ["database", "redis", "worker"])
+if not set(HEALTH_READY_REQUIRED) <= {"database", "redis", "worker", "client_online", "mail_receiver"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"HEALTH_READY_REQUIRED names an unknown check: {HEALTH_READY_REQUIRED!r}")
+# The beat has a worker write a heartbeat this often; readiness fails when it is older than the limit.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 30)
+WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 120)
+# Totals over every contractant's schema (sync failures, undelivered events) for /metrics.
+PLATFORM_METRICS_SECONDS = env_int("PLATFORM_METRICS_SECONDS", 120)
+HEALTH_CLIENT_ONLINE_PATH = env_str("HEALTH_CLIENT_ONLINE_PATH", "/health")
+# Where the web process reaches the SMTP receiver (docker compose: the mail-in service); a
+# receiver listening on every interface is reached on loopback.
+_EVERY_INTERFACE = {"0.0.0.0", "::", ""}  # noqa: S104 - compared with, not bound to
+HEALTH_MAIL_RECEIVER_HOST = env_str(
+    "HEALTH_MAIL_RECEIVER_HOST", "127.0.0.1" if INBOUND_SMTP_HOST in _EVERY_INTERFACE else INBOUND_SMTP_HOST
+)
+HEALTH_MAIL_RECEIVER_PORT = env_int("HEALTH_MAIL_RECEIVER_PORT", INBOUND_SMTP_PORT)
+# Probes speak plain http to the process; everything else still goes to https.
+SECURE_REDIRECT_EXEMPT = [r"^health/(live|ready)$"]
+# /metrics answers a bearer token equal to METRICS_TOKEN; without one set it is not exposed in
+# production (404). Outside production a client on this machine may read it without a token.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+METRICS_ALLOW_LOOPBACK = env_bool("METRICS_ALLOW_LOOPBACK", default=not PRODUCTION) and not PRODUCTION
+
+# Plain text for a developer's terminal, one JSON object per line in production; both carry the
+# contractant's schema and the request id (ops.log_context).
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "plain")
+if LOG_FORMAT not in {"json", "plain"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "ops.log_context.RequestContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(levelname)s %(name)s [%(schema)s %(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(schema)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_context"], "formatter": LOG_FORMAT}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
 }
+# The worker logs through LOGGING above too (JSON in production), not through Celery's own set-up.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Errors to Sentry (sentry-sdk, Django and Celery integrations) only when SENTRY_DSN is set.
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", ENVIRONMENT)
+# The deployed version (a git tag or commit), as the release the errors are grouped under.
+RELEASE = env_str("RELEASE", "") or None
+SENTRY_TRACES_SAMPLE_RATE = float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0"))
+if SENTRY_DSN:
+    from ops.sentry import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        release=RELEASE,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+    )

@@ -1,7 +1,7 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from contacts.models import AttributeDefinition, Contact, ContactLink
+from contacts.models import AttributeDefinition, Contact, ContactLink, MergeRecord
 from contacts.selectors import contact_detail
 
 
@@ -18,3 +18,7 @@ def get_contact_link_for_staff(request, contact: Contact, pk: int) -> ContactLin
 
 def get_attribute_for_staff(request, pk: int) -> AttributeDefinition:
     return get_object_or_404(AttributeDefinition, pk=pk)
+
+
+def get_merge_record_for_staff(request, pk: int) -> MergeRecord:
+    return get_object_or_404(MergeRecord, pk=pk)

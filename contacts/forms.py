@@ -5,13 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import AttributeDefinition, Contact, ContactLink
 from contacts.services.attributes import clean_attribute_value
+from contacts.services.merge import MERGE_FIELDS, MERGE_LABELS, merge_defaults, shown_value
 from staff.forms import VersionFieldMixin
 
 
 class ContactForm(VersionFieldMixin, forms.ModelForm):
     class Meta:
         model = Contact
-        fields = ["first_name", "last_name", "email", "phone", "job_title", "kind"]
+        fields = ["first_name", "infix", "last_name", "email", "phone", "job_title", "kind"]
+        help_texts = {"infix": _("Such as “de” or “van der”; lists sort by the last name without it.")}
 
     def clean(self):
         data = super().clean()
@@ -102,3 +104,44 @@ class OutOfServiceForm(forms.Form):
         error_messages={"required": _("Choose who takes over."), "invalid_choice": _("Choose an active contact.")},
     )
     effective_date = forms.DateField(label=_("Out of service from"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class MergeForm(forms.Form):
+    """Which record stays, and per field that differs whose value: radio buttons showing both
+    values, by default the older record and its value unless it has none (merge_defaults)."""
+
+    def __init__(self, *args, contact: Contact, other: Contact, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contact, self.other = contact, other
+        survivor, keep = merge_defaults(contact, other)
+        pair = [contact, other]
+        self.fields["survivor"] = forms.TypedChoiceField(
+            label=_("Record that stays"),
+            coerce=int,
+            choices=[(c.pk, f"{c.full_name} ({c.email})") for c in pair],
+            initial=survivor.pk,
+            widget=forms.RadioSelect,
+            error_messages={
+                "required": _("Choose the record that stays."),
+                "invalid_choice": _("Choose one of the two contacts."),
+            },
+        )
+        self.choice_names = []
+        for name in MERGE_FIELDS:
+            values = [shown_value(c, name) for c in pair]
+            if values[0] == values[1]:
+                continue
+            self.choice_names.append(f"keep_{name}")
+            self.fields[f"keep_{name}"] = forms.TypedChoiceField(
+                label=MERGE_LABELS[name],
+                coerce=int,
+                choices=[(c.pk, value or "—") for c, value in zip(pair, values, strict=True)],
+                initial=keep[name],
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose a value."), "invalid_choice": _("Choose one of the two values.")},
+            )
+
+    def keep(self) -> dict[str, int]:
+        """Field -> the pk of the contact whose value stays (fields that are equal: the survivor's)."""
+        survivor = self.cleaned_data["survivor"]
+        return {name: self.cleaned_data.get(f"keep_{name}") or survivor for name in MERGE_FIELDS}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from contacts.models import AttributeValue, Contact, ContactLink
+from contacts.models import AttributeValue, Contact, ContactLink, MergeRecord
 from staff.history import HistoryEntry, history_entries
 
 MAX_ENTRIES = 100
@@ -16,6 +17,7 @@ def contact_history(contact: Contact) -> list[HistoryEntry]:
         lambda r: str(_("Contact")),
         [
             "first_name",
+            "infix",
             "last_name",
             "email",
             "phone",
@@ -44,5 +46,29 @@ def contact_history(contact: Contact) -> list[HistoryEntry]:
         lambda r: str(_("Attribute %(name)s")) % {"name": r.definition.name if r.definition else "?"},
         ["value"],
     )
+    entries += _merge_entries(contact)
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries[:MAX_ENTRIES]
+
+
+def _merge_entries(contact: Contact) -> list[HistoryEntry]:
+    """A merge, and its undo, as one entry each in the history of both contacts."""
+    entries = []
+    for record in MergeRecord.objects.filter(Q(survivor=contact) | Q(merged_contact_id=contact.pk)).select_related(
+        "actor", "undone_by"
+    )[:MAX_ENTRIES]:
+        snapshot = record.merged_snapshot
+        what = str(_("%(name)s (%(email)s) merged into %(survivor)s (%(survivor_email)s)")) % {
+            "name": snapshot.get("name", ""),
+            "email": snapshot.get("email", ""),
+            "survivor": snapshot.get("survivor_name", ""),
+            "survivor_email": snapshot.get("survivor_email", ""),
+        }
+        entries.append(HistoryEntry(record.created_at, _who(record.actor), what, str(_("merged")), []))
+        if record.undone_at:
+            entries.append(HistoryEntry(record.undone_at, _who(record.undone_by), what, str(_("merge undone")), []))
+    return entries
+
+
+def _who(user) -> str:
+    return (user.email or user.username) if user is not None else str(_("system"))

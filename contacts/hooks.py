@@ -30,6 +30,10 @@ class Handover:
     pending: Callable[[Contact], list]
     # hand_over(contact=, actor=) -> how many moved: what is pending, to contact.successor.
     hand_over: Callable[..., int]
+    # merged_ids(duplicate) -> the ids merge() will move, kept on the MergeRecord so that
+    # unmerge(ids=, contact=, actor=) can move exactly those back when the merge is undone.
+    merged_ids: Callable[[Contact], list[int]] | None = None
+    unmerge: Callable[..., int] | None = None
 
 
 _handovers: list[Handover] = []

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
+from contacts import names
+from contacts.names import name_key_expression
 from staff.validators import reject_control_characters
 
 if TYPE_CHECKING:
@@ -30,7 +32,13 @@ class Contact(models.Model):
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     first_name = models.CharField(_("first name"), max_length=100, blank=True, validators=[reject_control_characters])
+    # The tussenvoegsel ("de" in Jan de Vries): shown in the name, left out of its sort (contacts.names).
+    infix = models.CharField(_("infix"), max_length=30, blank=True, validators=[reject_control_characters])
     last_name = models.CharField(_("last name"), max_length=100, validators=[reject_control_characters])
+    # The last name as the duplicate check compares it, kept by the database (contacts.names).
+    name_key = models.GeneratedField(
+        expression=name_key_expression(), output_field=models.CharField(max_length=100), db_persist=True
+    )
     job_title = models.CharField(_("job title"), max_length=100, blank=True, validators=[reject_control_characters])
     email = models.EmailField(_("e-mail address"), validators=[reject_control_characters])
     # The login name: the trimmed, lower-cased e-mail (seed 002), unique per contractant.
@@ -72,9 +80,11 @@ class Contact(models.Model):
     # Raised by every saved edit (audit.updates); an edit form loaded at an older one is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version", "name_key"])
     # Set before save() or delete(); django-simple-history records it as the history row's user.
     _history_user: AbstractBaseUser | None
+    # Set before save() or delete() to name the action in the history row ("merge").
+    _change_reason: str
 
     class Meta:
         verbose_name = _("contact")
@@ -90,6 +100,7 @@ class Contact(models.Model):
         ]
         indexes = [
             models.Index(Lower("last_name"), name="contact_last_name_lower"),
+            models.Index(fields=["name_key"], name="contact_name_key"),
             # The ORDER BY of every contact list and picker (contacts.selectors.LIST_ORDER).
             models.Index(fields=["last_name", "first_name", "id"], name="contact_list_order"),
         ]
@@ -99,7 +110,13 @@ class Contact(models.Model):
 
     @property
     def full_name(self) -> str:
-        return " ".join(part for part in [self.first_name, self.last_name] if part)
+        """ "Jan de Vries"."""
+        return names.full_name(self.first_name, self.infix, self.last_name)
+
+    @property
+    def sort_name(self) -> str:
+        """ "Vries, Jan de", as the lists sort it."""
+        return names.sort_name(self.first_name, self.infix, self.last_name)
 
     @property
     def is_active(self) -> bool:
@@ -215,15 +232,39 @@ class AttributeValue(models.Model):
         return f"{self.definition_id}={self.value}"
 
 
+class ContactEmail(models.Model):
+    """Another e-mail address of a contact (the absorbed one's, after a merge): it still finds
+    the contact in searches and the duplicate check, and still logs in (contacts.backends)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="secondary_emails")
+    email = models.EmailField(_("e-mail address"), validators=[reject_control_characters])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("secondary e-mail address")
+        verbose_name_plural = _("secondary e-mail addresses")
+        ordering = ["email", "pk"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="contact_email_unique")]
+
+    def __str__(self) -> str:
+        return self.email
+
+
 class MergeRecord(models.Model):
-    """Audit of a merge: who merged which contact into which, and what moved."""
+    """Audit of a merge: who merged which contact into which, what moved, and what an undo
+    puts back (`undo`: the state before, written by contacts.services.merge)."""
 
     survivor = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="merges")
     merged_contact_id = models.BigIntegerField()
     merged_snapshot = models.JSONField()
     moved = models.JSONField(default=dict)
+    undo = models.JSONField(default=dict)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]

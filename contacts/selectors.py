@@ -14,7 +14,8 @@ import re
 import phonenumbers
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
-from contacts.models import AttributeDefinition, Contact, ContactLink
+from contacts.models import AttributeDefinition, Contact, ContactEmail, ContactLink, MergeRecord
+from contacts.names import split_infix
 from staff.lookups import contains
 from staff.ui import search_text
 
@@ -53,6 +54,12 @@ def _matches(query: str) -> Q:
     """A contact whose name, e-mail address or phone number (typed in any usual form) contains
     the query: one condition per column, each served by that column's trigram index."""
     matches = Q(contains("first_name", query)) | Q(contains("last_name", query)) | Q(contains("email", query))
+    # A last name typed with its prefix ("de Vries"): the prefix is in its own column now.
+    infix, last_name = split_infix(query)
+    if infix:
+        matches |= Q(contains("last_name", last_name), infix__iexact=infix)
+    # A merged contact's other address (few rows: a contact has one after a merge).
+    matches |= Q(pk__in=ContactEmail.objects.filter(contains("email", query)).values("contact_id"))
     e164, digits = _phone_forms(query)
     if e164:
         matches |= Q(phone=e164)
@@ -137,6 +144,7 @@ def contact_detail(*, pk: int) -> Contact:
         .prefetch_related(
             Prefetch("links", queryset=ContactLink.objects.select_related("relation").order_by("relation__name")),
             "attribute_values",
+            "secondary_emails",
         )
         .get(pk=pk)
     )
@@ -151,3 +159,13 @@ def relation_contact_links(relation) -> QuerySet[ContactLink]:
 
 def attribute_definitions() -> list[AttributeDefinition]:
     return list(AttributeDefinition.objects.order_by("position", "name"))
+
+
+def contact_merges(contact: Contact) -> list[MergeRecord]:
+    """The merges this contact took part in: as the one that stayed, or as the one absorbed
+    (after an undo it exists again and its page shows what happened)."""
+    return list(
+        MergeRecord.objects.filter(Q(survivor=contact) | Q(merged_contact_id=contact.pk))
+        .select_related("actor", "undone_by", "survivor")
+        .order_by("-created_at", "-pk")
+    )

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/links/<int:link_pk>/remove/", views.contact_link_remove, name="link_remove"),
     path("<int:pk>/attributes/", views.contact_attributes, name="attribute_values"),
     path("<int:pk>/merge/", views.contact_merge, name="merge"),
+    path("merges/<int:pk>/undo/", views.contact_merge_undo, name="merge_undo"),
     path("<int:pk>/out-of-service/", views.contact_out_of_service, name="out_of_service"),
     path("<int:pk>/out-of-service/cancel/", views.contact_out_of_service_cancel, name="out_of_service_cancel"),
 ]

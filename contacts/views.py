@@ -18,13 +18,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.updates import StaleVersionError
-from contacts.access import get_attribute_for_staff, get_contact_for_staff, get_contact_link_for_staff
+from contacts.access import (
+    get_attribute_for_staff,
+    get_contact_for_staff,
+    get_contact_link_for_staff,
+    get_merge_record_for_staff,
+)
 from contacts.forms import (
     AttributeDefinitionForm,
     AttributeValuesForm,
     ContactFilterForm,
     ContactForm,
     ContactLinkForm,
+    MergeForm,
     OutOfServiceForm,
 )
 from contacts.history import contact_history
@@ -34,6 +40,7 @@ from contacts.selectors import (
     SEARCH_CAP,
     attribute_definitions,
     contact_list,
+    contact_merges,
     contact_search,
     contact_search_ids,
     contacts_by_ids,
@@ -47,7 +54,7 @@ from contacts.services.contacts import (
     update_contact,
 )
 from contacts.services.links import unlink_contact, update_link
-from contacts.services.merge import merge_contacts
+from contacts.services.merge import merge_contacts, merge_preview, undo_merge
 from contacts.services.out_of_service import cancel_out_of_service, mark_out_of_service, out_of_service_plan
 from staff.access import staff_required
 from staff.forms import show_stale_version
@@ -113,8 +120,12 @@ def duplicates_fragment(request, *, relation: Relation | None = None):
     """htmx, as the user types: existing contacts with this e-mail or a similar name; with a
     relation (relations/views.py), each offers to be linked to it instead."""
     email = request.GET.get("email", "")
-    name = " ".join(filter(None, [request.GET.get("first_name", ""), request.GET.get("last_name", "")]))
-    duplicates = find_duplicates(email=email, name=name) if (email.strip() or name.strip()) else []
+    first_name, infix, last_name = (request.GET.get(name, "") for name in ("first_name", "infix", "last_name"))
+    duplicates = (
+        find_duplicates(email=email, first_name=first_name, infix=infix, last_name=last_name)
+        if (email.strip() or last_name.strip())
+        else []
+    )
     return render(
         request,
         "contacts/_duplicates.html",
@@ -164,7 +175,7 @@ def _render_detail(request, contact, attributes_form, status: int = 200):
             "contact": contact,
             "attributes_form": attributes_form,
             "history": contact_history(contact),
-            "merges": contact.merges.select_related("actor"),
+            "merges": contact_merges(contact),
             # What apps above contacts show here (tasks reported, Client Online): contacts.panels.
             "panels": contact_panels.panels_for(contact),
             "aside_panels": contact_aside_panels.panels_for(contact),
@@ -241,22 +252,72 @@ def contact_attributes(request, pk: int):
 
 @staff_required
 def contact_merge(request, pk: int):
+    """Pick the other record, choose field by field, confirm what would end, merge."""
     contact = get_contact_for_staff(request, pk)
     other_pk = parse_id(request.POST.get("other") or request.GET.get("other"))
     other = get_contact_for_staff(request, other_pk) if other_pk is not None else None
-    if request.method == "POST" and other is not None:
-        try:
-            record = merge_contacts(survivor=contact, duplicate=other, actor=request.user)
-        except ValidationError as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(
-                request,
-                _("%(other)s was merged into %(name)s.")
-                % {"other": record.merged_snapshot["name"], "name": contact.full_name},
-            )
-            return redirect("contacts:detail", pk=contact.pk)
-    return render(request, "contacts/merge.html", {"contact": contact, "other": other})
+    form, plan, status = None, None, 200
+    if other is not None:
+        form = MergeForm(request.POST or None, contact=contact, other=other)
+        if other.pk == contact.pk:
+            messages.error(request, _("Choose two different contacts to merge."))
+            form, status = None, 400
+        elif request.method == "POST" and not form.is_valid():
+            status = 400
+        elif request.method == "POST":
+            survivor, absorbed = (contact, other) if form.cleaned_data["survivor"] == contact.pk else (other, contact)
+            try:
+                plan = merge_preview(survivor=survivor, absorbed=absorbed, keep=form.keep())
+                if plan.endings and request.POST.get("confirm") != "1":
+                    # The confirmation step: what would end is listed before anything ends.
+                    return render(
+                        request,
+                        "contacts/merge.html",
+                        {
+                            "contact": contact,
+                            "other": other,
+                            "pair": [contact, other],
+                            "form": form,
+                            "plan": plan,
+                            "confirming": True,
+                        },
+                    )
+                record = merge_contacts(survivor=survivor, duplicate=absorbed, actor=request.user, keep=plan.keep)
+            except ValidationError as exc:
+                form.add_error(None, error_text(exc))
+                status = 400
+            else:
+                snapshot = record.merged_snapshot
+                messages.success(
+                    request,
+                    _("%(name)s (%(email)s) stays; %(other)s (%(other_email)s) has been merged into this contact.")
+                    % {
+                        "name": snapshot["survivor_name"],
+                        "email": snapshot["survivor_email"],
+                        "other": snapshot["name"],
+                        "other_email": snapshot["email"],
+                    },
+                )
+                return redirect("contacts:detail", pk=survivor.pk)
+    context = {"contact": contact, "other": other, "pair": [contact, other], "form": form, "plan": plan}
+    return render(request, "contacts/merge.html", context, status=status)
+
+
+@staff_required
+@require_POST
+def contact_merge_undo(request, pk: int):
+    record = get_merge_record_for_staff(request, pk)
+    try:
+        restored = undo_merge(record=record, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+        return redirect("contacts:detail", pk=record.survivor_id)
+    messages.success(
+        request,
+        _("The merge was undone: %(name)s (%(email)s) is a contact of its own again.")
+        % {"name": restored.full_name, "email": restored.email},
+    )
+    return redirect("contacts:detail", pk=restored.pk)
 
 
 @staff_required

@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     MENTION = "mention", _("A mention of me (@name) in an internal note")
     REQUEST_WAITING = "request_waiting", _("A portal request waiting for staff")
     SLA_WARNING = "sla_warning", _("An SLA breach on my task (or on an unassigned task, for administrators)")
+    WEBHOOK_PAUSED = "webhook_paused", _("A webhook endpoint paused after repeated failures (administrators)")
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ KIND_TEXTS: dict[str, KindText] = {
         _("%(member)s asked to join %(relation)s, which has no portal administrator: waiting for staff."), False
     ),
     Kind.SLA_WARNING: KindText(_("The SLA of task #%(number)s is breached: %(subject)s"), False),
+    Kind.WEBHOOK_PAUSED: KindText(
+        _("The webhook endpoint %(url)s is paused after %(failures)s failed deliveries in a row."), True
+    ),
 }
 
 

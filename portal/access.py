@@ -109,6 +109,12 @@ def may_edit_org_contact(membership: ContactLink, contact: Contact) -> bool:
     return org_contacts_for_portal_user(membership, to_edit=True).filter(pk=contact.pk).exists()
 
 
+def may_notify_about_all_tickets(membership: ContactLink, contact: Contact) -> bool:
+    """May that contact be e-mailed about every ticket of this organisation? Only with support
+    access to all of them (one statement)."""
+    return contact.links.filter(relation=membership.relation, support_access=ContactLink.SupportAccess.ALL).exists()
+
+
 def require_may_edit_org_contact(membership: ContactLink, contact: Contact) -> None:
     """Every portal service that changes a contact starts here; the refusal is a message the page shows."""
     if not may_edit_org_contact(membership, contact):

@@ -58,9 +58,47 @@ class OrganisationContactForm(VersionFieldMixin, ContactInviteForm):
     )
 
 
+ONLY_WITH_SUPPORT_ACCESS = _("Only with support access")
+
+
+class RadioSelectWithReasons(forms.RadioSelect):
+    """Radio buttons where an option the user may not choose is shown disabled, with the reason
+    next to it (`unavailable`: value -> reason), so the page says what is allowed before saving."""
+
+    option_template_name = "portal/widgets/radio_option_with_reason.html"
+
+    def __init__(self, *args, unavailable: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unavailable = unavailable or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        reason = self.unavailable.get(str(value))
+        if reason:
+            option["attrs"]["disabled"] = True
+            option["attrs"]["aria-describedby"] = f"{option['attrs'].get('id', name)}-reason"
+            option["reason"] = reason
+        return option
+
+
 class NotificationForm(forms.Form):
-    notify_scope = forms.ChoiceField(label=_("Notify about"), choices=Contact.NotifyScope.choices)
+    notify_scope = forms.ChoiceField(
+        label=_("Notify about"), choices=Contact.NotifyScope.choices, widget=RadioSelectWithReasons
+    )
     notify_trigger = forms.ChoiceField(label=_("Notify when"), choices=Contact.NotifyTrigger.choices)
+
+    def __init__(self, *args, may_notify_about_all: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.may_notify_about_all = may_notify_about_all
+        if not may_notify_about_all:
+            self.fields["notify_scope"].widget.unavailable = {Contact.NotifyScope.ALL.value: ONLY_WITH_SUPPORT_ACCESS}
+
+    def clean_notify_scope(self):
+        # Refused here too, with the reason the page shows, for a post that skips the page.
+        scope = self.cleaned_data["notify_scope"]
+        if scope == Contact.NotifyScope.ALL and not self.may_notify_about_all:
+            raise forms.ValidationError(ONLY_WITH_SUPPORT_ACCESS)
+        return scope
 
 
 class MembershipRequestForm(forms.Form):
@@ -86,6 +124,11 @@ class DecisionForm(forms.Form):
 class MemberAccessForm(forms.Form):
     support_access = forms.ChoiceField(label=_("Support access"), choices=ContactLink.SupportAccess.choices)
     is_admin = forms.BooleanField(label=_("Administrator"), required=False)
+
+
+class MemberRemoveForm(forms.Form):
+    # Only the confirmation page sends it: the members page's button asks first.
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class PortalTaskForm(forms.Form):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -17,6 +17,17 @@ def memberships(contact: Contact) -> QuerySet[ContactLink]:
     return (
         ContactLink.objects.filter(contact=contact, status=ContactLink.PortalStatus.APPROVED, relation__is_active=True)
         .select_related("relation")
+        # The navigation's count of waiting membership requests, in the same statement.
+        .annotate(
+            requests_waiting=Subquery(
+                ContactLink.objects.filter(
+                    relation_id=OuterRef("relation_id"), status=ContactLink.PortalStatus.REQUESTED
+                )
+                .values("relation_id")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            )
+        )
         .order_by("relation__name", "pk")
     )
 
@@ -37,11 +48,22 @@ def pending_requests_of(contact: Contact) -> QuerySet[ContactLink]:
 
 
 def organisation_members(relation) -> QuerySet[ContactLink]:
-    """The organisation's memberships of every status, by status and name (one statement a
-    page: the members page paginates it)."""
-    return relation.contact_links.select_related("contact").order_by(
-        "status", "contact__last_name", "contact__first_name", "pk"
+    """The organisation's memberships of every status: requests waiting for a decision first,
+    then members, then rejected requests, each by name (one statement a page: the members page
+    paginates it)."""
+    waiting_first = Case(
+        When(status=ContactLink.PortalStatus.REQUESTED, then=Value(0)),
+        When(status=ContactLink.PortalStatus.APPROVED, then=Value(1)),
+        default=Value(2),
     )
+    return relation.contact_links.select_related("contact").order_by(
+        waiting_first, "contact__last_name", "contact__first_name", "pk"
+    )
+
+
+def requests_waiting(relation) -> int:
+    """How many membership requests wait for the organisation's administrators (one statement)."""
+    return relation.contact_links.filter(status=ContactLink.PortalStatus.REQUESTED).count()
 
 
 def open_invitations(relation) -> QuerySet[ContactInvitation]:
@@ -113,7 +135,7 @@ def organisation_work(membership: ContactLink, *, since) -> OrganisationWork:
         answers = answers.filter(created_at__gt=since)
     requests = None
     if membership.is_admin:
-        requests = membership.relation.contact_links.filter(status=ContactLink.PortalStatus.REQUESTED).count()
+        requests = requests_waiting(membership.relation)
     return OrganisationWork(
         open_tickets=counts["open"],
         waiting_for_you=counts["waiting"],

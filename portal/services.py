@@ -20,8 +20,8 @@ from audit.services import record_security_event
 from contacts.models import Contact, ContactLink
 from contacts.services.attributes import set_attribute_values
 from contacts.services.contacts import normalize_email, update_contact
-from contacts.services.links import link_contact, update_link
-from portal.access import require_may_edit_org_contact
+from contacts.services.links import link_contact, unlink_contact, update_link
+from portal.access import may_notify_about_all_tickets, require_may_edit_org_contact
 from portal.claims import close_claims, open_claim
 from portal.email_change import request_email_change
 from portal.invitations import invite_address
@@ -294,6 +294,59 @@ def set_member_access(*, link: ContactLink, support_access: str, is_admin: bool 
     return update_link(link=link, actor=actor, data=data)
 
 
+def remove_member(*, membership: ContactLink, link: ContactLink, actor) -> None:
+    """An administrator ends a colleague's membership of the organisation: the link goes (the
+    contact itself stays, with its other organisations), the security log records who removed
+    whom, and the removed person gets an e-mail after commit. Not yourself (ask another
+    administrator) and never the organisation's last administrator."""
+    if not membership.is_admin:
+        raise ValidationError(_("Only administrators of this organisation can remove members."))
+    if link.contact_id == membership.contact_id:
+        raise ValidationError(_("You cannot remove yourself; ask another administrator."))
+    with transaction.atomic():
+        # The organisation's administrators locked first (by pk, the same order for everyone):
+        # two administrators removing each other at once cannot leave it without one.
+        admins = set(
+            ContactLink.objects.select_for_update()
+            .filter(relation_id=membership.relation_id, is_admin=True, status=ContactLink.PortalStatus.APPROVED)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if membership.pk not in admins:
+            raise ValidationError(_("Only administrators of this organisation can remove members."))
+        link = _locked_link(link)
+        if link.relation_id != membership.relation_id or link.status != ContactLink.PortalStatus.APPROVED:
+            raise ValidationError(_("This person is no longer a member of this organisation."))
+        if link.is_admin and not admins - {link.pk}:
+            raise ValidationError(_("An organisation keeps at least one administrator."))
+        contact, relation = link.contact, link.relation
+        unlink_contact(link=link, actor=actor)
+        record_security_event(
+            kind=SecurityEvent.Kind.MEMBER_REMOVED,
+            summary=gettext_noop("%(admin)s removed %(member)s as member of %(relation)s."),
+            summary_params={
+                "admin": membership.contact.full_name,
+                "member": contact.full_name,
+                "relation": relation.name,
+            },
+            actor=actor,
+            object_label=contact.full_name,
+            object_url=reverse("contacts:detail", args=[contact.pk]),
+        )
+        transaction.on_commit(lambda: _mail_removed_member(contact_pk=contact.pk, relation_pk=relation.pk))
+
+
+def _mail_removed_member(*, contact_pk: int, relation_pk: int) -> None:
+    contact = Contact.objects.get(pk=contact_pk)
+    relation = Relation.objects.get(pk=relation_pk)
+    context = {
+        "contact": contact,
+        "relation": relation,
+        "portal_url": contractant_url(current_contractant(), "portal:home"),
+    }
+    send_templated_mail("portal/email/removed", context, contact.email)
+
+
 def update_organisation_address(*, membership: ContactLink, data: dict, actor, version: int | None = None) -> Relation:
     """NAW from the portal: admins only; recorded in the staff History as the portal user.
     `version`: the one the form was loaded at (audit.updates.lock_for_update), so a save from a
@@ -357,13 +410,11 @@ def set_notification_preference(
     if scope not in Contact.NotifyScope.values or trigger not in Contact.NotifyTrigger.values:
         raise ValidationError(_("Choose a valid notification preference."))
     require_may_edit_org_contact(membership, contact)
-    if scope == Contact.NotifyScope.ALL:
-        link = contact.links.filter(relation=membership.relation).first()
-        if link is None or link.support_access != ContactLink.SupportAccess.ALL:
-            raise ValidationError(
-                _("%(name)s may not see all tickets of this organisation, so cannot be notified about them.")
-                % {"name": contact.full_name}
-            )
+    if scope == Contact.NotifyScope.ALL and not may_notify_about_all_tickets(membership, contact):
+        raise ValidationError(
+            _("%(name)s may not see all tickets of this organisation, so cannot be notified about them.")
+            % {"name": contact.full_name}
+        )
     with transaction.atomic():
         contact.notify_scope = scope
         contact.notify_trigger = trigger

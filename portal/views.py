@@ -17,6 +17,8 @@ from audit.services import record_login_failed
 from audit.updates import StaleVersionError
 from contacts.models import AttributeDefinition
 from contacts.services.contacts import normalize_email
+from mfa import services as mfa_services
+from mfa.forms import LoginCodeForm
 from portal import services, throttles
 from portal.access import (
     approved_memberships,
@@ -25,6 +27,7 @@ from portal.access import (
     get_org_contact_for_portal_user,
     get_task_for_portal_user,
     may_edit_org_contact,
+    may_notify_about_all_tickets,
     org_contacts_for_portal_user,
     portal_contact,
     portal_required,
@@ -38,6 +41,7 @@ from portal.forms import (
     ContactInviteForm,
     DecisionForm,
     MemberAccessForm,
+    MemberRemoveForm,
     MembershipRequestForm,
     NotificationForm,
     OrganisationContactForm,
@@ -67,8 +71,14 @@ def _render(request, template, context, membership=None, status=200):
         "membership": membership,
         "org": membership.relation if membership else None,
         "memberships": approved_memberships(request),
+        # The navigation's count on "Members", for the organisation's administrators.
+        "requests_waiting": (membership.requests_waiting or 0) if membership and membership.is_admin else 0,
         **context,
     }
+    if request.htmx and status == 400:
+        # htmx swaps only 2xx answers (and its debug handler replaces the whole page with a 400's
+        # body): an invalid form posted through htmx answers 200 with the form and its errors.
+        status = 200
     return render(request, template, context, status=status)
 
 
@@ -83,13 +93,40 @@ def portal_login(request):
             # A right password for an account without portal access sends no login-failed signal.
             record_login_failed(request=request, username=form.cleaned_data["username"])
         elif user is not None:
-            login(request, user)
             next_url = safe_next_url(request, request.POST.get("next"), under="/portal/")
+            if mfa_services.login_step(user, surface=mfa_services.PORTAL) == "code":
+                mfa_services.login_pending_begin(request, user=user, next_url=next_url)
+                return redirect("portal:login_code")
+            login(request, user)
             if next_url:
                 return redirect(next_url)
             return redirect("portal:home")
         error = _("E-mail address or password is incorrect, or this account has no portal access.")
     return render(request, "portal/login.html", {"form": form, "error": error, "next": request.GET.get("next", "")})
+
+
+def portal_login_code(request):
+    """The login's second step for a portal user who switched two-factor login on."""
+    pending = mfa_services.login_pending(request)
+    if pending is None or portal_contact(pending.user) is None:
+        messages.info(request, _("Log in with your password first."))
+        return redirect("portal:login")
+    form = LoginCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = mfa_services.login_verify_code(
+                request, pending=pending, code=form.cleaned_data["code"], surface=mfa_services.PORTAL
+            )
+        except ValidationError as exc:
+            if exc.code == "restart":
+                messages.error(request, exc.messages[0])
+                return redirect("portal:login")
+            form.add_error("code", exc)
+        else:
+            mfa_services.login_complete(request, pending=pending, device=device)
+            return redirect(pending.next_url or "portal:home")
+    context = {"form": form, "username": pending.user.get_username(), "login_url": reverse("portal:login")}
+    return render(request, "mfa/portal_login_code.html", context, status=400 if form.errors else 200)
 
 
 @require_POST
@@ -234,7 +271,8 @@ def contact_detail(request, org, contact):
         request.POST if section == "details" else None,
         initial={
             "first_name": person.first_name,
-            "last_name": person.last_name,
+            # One field here for "de Vries"; contacts.services.contacts splits the prefix off again.
+            "last_name": " ".join(filter(None, [person.infix, person.last_name])),
             "email": person.email,
             "phone": person.phone,
             "version": person.version,
@@ -243,6 +281,7 @@ def contact_detail(request, org, contact):
     notify = NotificationForm(
         request.POST if section == "notify" else None,
         initial={"notify_scope": person.notify_scope, "notify_trigger": person.notify_trigger},
+        may_notify_about_all=may_notify_about_all_tickets(membership, person),
     )
     attribute_error, status, saved = None, 200, _("Saved.")
     if request.method == "POST":
@@ -415,6 +454,30 @@ def member_access(request, org, link_id):
     else:
         messages.error(request, _("Choose a valid support access."))
     return redirect("portal:members", org=org)
+
+
+@portal_required
+def member_remove(request, org, link_id):
+    """Remove a member: the members page's button (or a GET) shows what it means and asks to
+    confirm; the confirmation's post removes them."""
+    membership = get_membership_for_portal_user(request, org)
+    link = get_member_link_for_portal_user(membership, link_id)
+    form = MemberRemoveForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["confirm"]:
+        try:
+            services.remove_member(membership=membership, link=link, actor=request.user)
+        except ValidationError as exc:
+            error = error_text(exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is no longer a member of %(org)s and gets an e-mail about it.")
+                % {"name": link.contact.full_name, "org": membership.relation.name},
+            )
+            return redirect("portal:members", org=org)
+    context = {"link": link, "error": error}
+    return _render(request, "portal/member_remove.html", context, membership, status=400 if error else 200)
 
 
 @portal_required

@@ -25,12 +25,17 @@ def external_id(obj) -> str:
     return _external(obj.code)
 
 
-def _external(code) -> str:
+def external_id_of_code(code) -> str:
+    """external_id() of the object with this public code."""
     return f"{connection.schema_name}.{code}"
 
 
-def _user_attrs(username: str, first_name: str, last_name: str):
-    return attrs(email=username, name=" ".join(part for part in [first_name, last_name] if part))
+_external = external_id_of_code
+
+
+def _user_attrs(username: str, first_name: str, infix: str, last_name: str):
+    # "Jan de Vries": the tussenvoegsel has its own column on contacts (issue 18).
+    return attrs(email=username, name=" ".join(part for part in [first_name, infix, last_name] if part))
 
 
 def desired_state() -> State:
@@ -43,24 +48,32 @@ def desired_state() -> State:
         "person__code",
         "person__username",
         "person__first_name",
+        "person__infix",
         "person__last_name",
         "person__status",
     )
-    for code, name, kind, number, p_code, p_username, p_first, p_last, p_status in relations:
+    for code, name, kind, number, p_code, p_username, p_first, p_infix, p_last, p_status in relations:
         client = _external(code)
         clients[client] = attrs(name=name, kind=kind, customer_number=number)
         if p_code is not None and p_status == Contact.Status.ACTIVE:
             user = _external(p_code)
-            users[user] = _user_attrs(p_username, p_first, p_last)
+            users[user] = _user_attrs(p_username, p_first, p_infix, p_last)
             memberships.add((user, client))
     links = ContactLink.objects.filter(
         sync_client_online=True,
         relation__sync_client_online=True,
         relation__is_active=True,
         contact__status=Contact.Status.ACTIVE,
-    ).values_list("contact__code", "contact__username", "contact__first_name", "contact__last_name", "relation__code")
-    for c_code, username, first, last, r_code in links:
+    ).values_list(
+        "contact__code",
+        "contact__username",
+        "contact__first_name",
+        "contact__infix",
+        "contact__last_name",
+        "relation__code",
+    )
+    for c_code, username, first, infix, last, r_code in links:
         user = _external(c_code)
-        users[user] = _user_attrs(username, first, last)
+        users[user] = _user_attrs(username, first, infix, last)
         memberships.add((user, _external(r_code)))
     return State(clients=clients, users=users, memberships=frozenset(memberships))

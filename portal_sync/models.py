@@ -8,12 +8,19 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal_sync.lock import LOCK_SECONDS
+
 # A running run whose worker has not reported for this long is taken for dead (killed, machine
 # gone): the Sync status page shows it as interrupted, and the next run records it so. A chunk
 # reports within seconds; the worker's Redis lock (portal_sync.tasks) lapses after 30 s.
 STALE_AFTER = timedelta(minutes=5)
+# A worker renews its lock after every chunk; a run silent for longer than the lock lives, with
+# no lock held, has lost its worker (a margin for a slow chunk and clock skew).
+LOCK_LAPSED_AFTER = timedelta(seconds=LOCK_SECONDS + 15)
 # Of a run's plan, this many operations are kept to show as "waiting" on the Sync status page.
 WAITING_SHOWN = 50
+# Of the synced relations without a synced member, this many are named on the Sync status page.
+MEMBERLESS_SHOWN = 20
 
 
 class RemoteClient(models.Model):
@@ -68,6 +75,9 @@ class SyncRun(models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     counts = models.JSONField(default=dict)
     waiting = models.JSONField(default=list)
+    # The codes of the first MEMBERLESS_SHOWN synced relations without a synced member (their
+    # number is counts["memberless"]["clients"]): Client Online shows them to nobody.
+    memberless = models.JSONField(default=list)
 
     class Meta:
         ordering = ["-started_at", "-pk"]
@@ -77,20 +87,29 @@ class SyncRun(models.Model):
                 fields=["-started_at", "-id"], name="sync_run_planned", condition=models.Q(planned_at__isnull=False)
             ),
             models.Index(fields=["-started_at", "-id"], name="sync_run_running", condition=models.Q(status="running")),
+            # The runs the Sync status page lists: those that found something to do.
+            models.Index(
+                fields=["-started_at", "-id"],
+                name="sync_run_listed",
+                condition=~models.Q(status="done", planned=0, error=""),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"run {self.pk} {self.status}"
 
     @property
-    def is_stale(self) -> bool:
-        """Running, but its worker has not reported for STALE_AFTER: taken for dead."""
-        last = self.heartbeat_at or self.started_at
-        return self.status == self.Status.RUNNING and last is not None and timezone.now() - last > STALE_AFTER
+    def is_empty(self) -> bool:
+        """A run that found nothing to do: folded into "nothing to do since", never listed."""
+        return self.status == self.Status.DONE and self.planned == 0 and not self.error
 
-    @property
-    def shown_status(self) -> str:
-        return str(self.Status.INTERRUPTED.label) if self.is_stale else self.get_status_display()
+    def worker_gone(self, *, lock_held: bool) -> bool:
+        """Running, but its worker is gone: silent for STALE_AFTER, or silent for longer than
+        the worker's lock lives while no worker holds that lock (killed, machine gone)."""
+        if self.status != self.Status.RUNNING:
+            return False
+        silence = timezone.now() - (self.heartbeat_at or self.started_at)
+        return silence > STALE_AFTER or (not lock_held and silence > LOCK_LAPSED_AFTER)
 
     @property
     def waiting_count(self) -> int:

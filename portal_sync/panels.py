@@ -1,7 +1,8 @@
-"""The Client Online block on a relation's and a contact's staff page (staff.panels)."""
+"""The Client Online card on a relation's and a contact's staff page (staff.panels)."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from contacts.panels import contact_aside_panels
@@ -13,11 +14,27 @@ TEMPLATE = "portal_sync/_remote_view.html"
 
 
 def relation_panel(relation) -> Panel:
-    return Panel(TEMPLATE, {"remote": relation_remote_view(relation), "label": _("Client (cliënt)")})
+    return Panel(
+        TEMPLATE,
+        {
+            "remote": relation_remote_view(relation),
+            "label": _("Client (cliënt)"),
+            "card_url": reverse("portal_sync:relation_card", args=[relation.pk]),
+            "is_client": True,
+        },
+    )
 
 
 def contact_panel(contact) -> Panel:
-    return Panel(TEMPLATE, {"remote": contact_remote_view(contact), "label": _("User (cliënt-gebruiker)")})
+    return Panel(
+        TEMPLATE,
+        {
+            "remote": contact_remote_view(contact),
+            "label": _("User (cliënt-gebruiker)"),
+            "card_url": reverse("portal_sync:contact_card", args=[contact.pk]),
+            "is_client": False,
+        },
+    )
 
 
 def register() -> None:

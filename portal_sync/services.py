@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from portal_sync.client import ClientOnlineClient, PermanentError, TransientError
 from portal_sync.desired import desired_state
+from portal_sync.lock import sync_lock_held
 from portal_sync.models import (
-    STALE_AFTER,
+    MEMBERLESS_SHOWN,
     WAITING_SHOWN,
     RemoteClient,
     RemoteMembership,
@@ -66,10 +67,26 @@ def _waiting(operations: list[Operation]) -> list:
     return [[operation.kind, list(operation.key)] for operation in operations[:WAITING_SHOWN]]
 
 
-def mark_stale_runs_interrupted() -> int:
-    """Runs left "running" by a worker that died mid-run (killed, machine gone) are recorded as
-    interrupted; one run at a time per contractant holds the lock, so none of them still runs."""
-    return SyncRun.objects.filter(status=SyncRun.Status.RUNNING, heartbeat_at__lt=timezone.now() - STALE_AFTER).update(
+def interrupt_dead_runs() -> int:
+    """Record as interrupted the runs left "running" by a worker that is gone (killed, machine
+    gone: SyncRun.worker_gone). The Sync status page calls it before it reads, so what it
+    shows is what is stored; with no run running it costs one indexed read."""
+    running = list(SyncRun.objects.filter(status=SyncRun.Status.RUNNING).only("status", "started_at", "heartbeat_at"))
+    if not running:
+        return 0
+    lock_held = sync_lock_held(cast("TenantDatabaseWrapper", connection).schema_name)
+    dead = [run.pk for run in running if run.worker_gone(lock_held=lock_held)]
+    if not dead:
+        return 0
+    return SyncRun.objects.filter(pk__in=dead, status=SyncRun.Status.RUNNING).update(
+        status=SyncRun.Status.INTERRUPTED, finished_at=timezone.now()
+    )
+
+
+def _interrupt_earlier_runs() -> None:
+    """A new run holds the contractant's lock, so no earlier run still runs: any left
+    "running" lost its worker."""
+    SyncRun.objects.filter(status=SyncRun.Status.RUNNING).update(
         status=SyncRun.Status.INTERRUPTED, finished_at=timezone.now()
     )
 
@@ -132,19 +149,42 @@ def _push_with_retries(client: ClientOnlineClient, operation: Operation, run_id:
 
 def begin_run() -> tuple[SyncRun, list[Operation]]:
     """Plan a run and record it with what the Sync status page shows (counts, the first
-    waiting operations): the one place the whole plan is computed, by the worker, once a run."""
-    mark_stale_runs_interrupted()
+    waiting operations): the one place the whole plan is computed, by the worker, once a run.
+
+    A run that finds nothing to do right after one that found nothing either is not stored
+    anew: the earlier one is brought up to date, so the page says "nothing to do since" its
+    start instead of listing empty rounds."""
+    _interrupt_earlier_runs()
     remote, desired = remote_state(), desired_state()
     operations = plan(remote, desired)
+    memberless = _memberless(desired)
     now = timezone.now()
-    run = SyncRun.objects.create(
-        planned=len(operations),
-        planned_at=now,
-        heartbeat_at=now,
-        counts={"desired": desired.summary(), "remote": remote.summary()},
-        waiting=_waiting(operations),
-    )
-    return run, operations
+    fields = {
+        "planned": len(operations),
+        "planned_at": now,
+        "heartbeat_at": now,
+        "counts": {
+            "desired": desired.summary(),
+            "remote": remote.summary(),
+            "memberless": {"clients": len(memberless)},
+        },
+        "waiting": _waiting(operations),
+        "memberless": memberless[:MEMBERLESS_SHOWN],
+    }
+    newest = SyncRun.objects.first()
+    if not operations and newest is not None and newest.is_empty and newest.planned_at is not None:
+        for name, value in fields.items():
+            setattr(newest, name, value)
+        newest.save(update_fields=list(fields))
+        return newest, operations
+    return SyncRun.objects.create(**fields), operations
+
+
+def _memberless(desired: State) -> list[str]:
+    """The codes of the relations whose client is wanted with no member: Client Online shows
+    them to nobody."""
+    with_members = {client for _user, client in desired.memberships}
+    return sorted(key.split(".", 1)[1] for key in desired.clients if key not in with_members)
 
 
 def run_sync(*, client: ClientOnlineClient | None = None, sleep=time.sleep, heartbeat=None) -> SyncRun:

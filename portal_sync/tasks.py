@@ -5,18 +5,9 @@ from __future__ import annotations
 import contextlib
 
 import redis
-from django.conf import settings
 
 from config.celery import app, queue_for_contractant, queue_for_every_active_contractant, require_schema
-
-LOCK_SECONDS = 30
-
-
-def _lock(schema_name: str):
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    # Short-lived and renewed after every chunk of a run: if a worker dies mid-run, the lock
-    # expires within LOCK_SECONDS and the next run resumes from what was acknowledged.
-    return client.lock(f"client-online-sync:{schema_name}", timeout=LOCK_SECONDS, blocking_timeout=0)
+from portal_sync.lock import sync_lock as _lock
 
 
 @app.task(name="portal_sync.sync_contractant", bind=True, max_retries=8)

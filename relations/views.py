@@ -19,7 +19,7 @@ from contacts.views import contact_form_page, duplicates_fragment
 from relations import services
 from relations.access import get_relation_for_staff
 from relations.forms import PersonRelationForm, RelationFilterForm, RelationForm
-from relations.history import relation_history
+from relations.history import HISTORY_COUNT_CAP, relation_timeline, timeline_entries
 from relations.models import Relation
 from relations.panels import relation_history_panels, relation_panels
 from relations.selectors import relation_list, relation_search, with_list_figures
@@ -104,13 +104,16 @@ def relation_contacts(request, pk: int):
 @staff_required
 def relation_history_tab(request, pk: int):
     relation = get_relation_for_staff(request, pk)
+    # Keys first (one query, paged by the database), then the entries of this page only.
+    page = capped_page(request, relation_timeline(relation), per_page=50, cap=HISTORY_COUNT_CAP)
+    page.object_list = timeline_entries(relation, page.object_list)
     return _tab(
         request,
         relation,
         "history",
         "relations/tab_history.html",
         {
-            "page": paginate(request, relation_history(relation), per_page=50),
+            "page": page,
             "panels": relation_history_panels.panels_for(relation),
             "query_string": query_without_page(request),
         },

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.selectors import security_events
 from audit.services import record_login_failed
+from mfa import selectors as mfa_selectors
+from mfa import services as mfa_services
+from mfa.forms import LoginCodeForm, SetupCodeForm
 from staff.access import staff_admin_required, staff_required
 from staff.forms import SecurityEventFilterForm, StaffAuthenticationForm, TeamForm
 from staff.models import Team
@@ -30,6 +35,82 @@ class StaffLoginView(auth_views.LoginView):
         if form.has_error(NON_FIELD_ERRORS, "not_staff"):
             record_login_failed(request=self.request, username=form.data.get("username"))
         return super().form_invalid(form)
+
+    def form_valid(self, form):
+        # The right password; with two-factor login (or a policy requiring it) the code comes next.
+        user = form.get_user()
+        step = mfa_services.login_step(user, surface=mfa_services.STAFF)
+        if step is None:
+            return super().form_valid(form)
+        if step == "setup":
+            mfa_services.totp_setup_start(user=user)
+        mfa_services.login_pending_begin(self.request, user=user, next_url=self.get_redirect_url())
+        return redirect("staff:login_code" if step == "code" else "staff:login_setup")
+
+
+def _pending_login_or_restart(request):
+    pending = mfa_services.login_pending(request)
+    if pending is None:
+        messages.info(request, _("Log in with your password first."))
+    return pending
+
+
+def _after_login(pending) -> str:
+    return pending.next_url or resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def login_code(request):
+    """The login's second step: a code from the authenticator app or a recovery code."""
+    pending = _pending_login_or_restart(request)
+    if pending is None:
+        return redirect("staff:login")
+    form = LoginCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = mfa_services.login_verify_code(
+                request, pending=pending, code=form.cleaned_data["code"], surface=mfa_services.STAFF
+            )
+        except ValidationError as exc:
+            if exc.code == "restart":
+                messages.error(request, exc.messages[0])
+                return redirect("staff:login")
+            form.add_error("code", exc)
+        else:
+            mfa_services.login_complete(request, pending=pending, device=device)
+            return redirect(_after_login(pending))
+    context = {"form": form, "username": pending.user.get_username(), "login_url": reverse("staff:login")}
+    return render(request, "mfa/staff_login_code.html", context, status=400 if form.errors else 200)
+
+
+def login_setup(request):
+    """Staff of a contractant that requires two-factor login, without it yet: set it up to log in."""
+    pending = _pending_login_or_restart(request)
+    if pending is None:
+        return redirect("staff:login")
+    device = mfa_selectors.pending_totp(pending.user)
+    if device is None:
+        return redirect("staff:login")
+    form = SetupCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = mfa_services.setup_confirm_and_login(request, pending=pending, code=form.cleaned_data["code"])
+        except ValidationError as exc:
+            if exc.code == "restart":
+                messages.error(request, exc.messages[0])
+                return redirect("staff:login")
+            form.add_error("code", exc)
+        else:
+            return render(
+                request, "mfa/login_recovery_codes.html", {"codes": codes, "continue_url": _after_login(pending)}
+            )
+    context = {
+        "setup_form": form,
+        "qr": mfa_selectors.qr_data_uri(device),
+        "secret": mfa_selectors.secret_text(device),
+        "username": pending.user.get_username(),
+        "login_url": reverse("staff:login"),
+    }
+    return render(request, "mfa/staff_login_setup.html", context, status=400 if form.errors else 200)
 
 
 @staff_required

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 from audit.bulk_history import execute_with_history
 from audit.models import SecurityEvent
 from audit.services import record_security_event
+from outbox.services import event_record
 from relations.models import Relation
 from subscriptions.models import RelinkRecord, Subscription, TechnicalSetup
 from subscriptions.selectors import linked_task_ids
@@ -153,9 +154,11 @@ def relink(
                 ) from None
             raise
         delete_binding(setup=plan.setup, actor=actor, keep_registry=True)
-        create_binding(
+        setup = create_binding(
             subscription=plan.to_subscription, contractant=plan.contractant, database=plan.database, actor=actor
         )
+        if _undo_of is not None:
+            _keep_bound_since(setup, undo_of=_undo_of)
         if _undo_of is None:
             task_ids = open_task_ids(from_relation)
             # Already linked to the new relation: their old link is dropped, not moved; the undo
@@ -211,6 +214,18 @@ def relink(
             object_label=to_relation.name,
             object_url=reverse("relations:history", args=[to_relation.pk]),
         )
+        event_record(
+            kind="relation.relinked",
+            payload={
+                "relink_id": record.pk,
+                "contractant_id": plan.contractant.pk,
+                "contractant_name": plan.contractant.name,
+                "from_relation_id": from_relation.pk,
+                "to_relation_id": to_relation.pk,
+                "moved_task_count": moved,
+                "undo": _undo_of is not None,
+            },
+        )
     return RelinkResult(record=record, moved_task_count=moved)
 
 
@@ -221,6 +236,26 @@ def relink_undo(*, record: RelinkRecord, actor) -> RelinkResult:
     if record.undo_of_id is not None:
         raise ValidationError(_("This entry is itself an undo; relink again instead."))
     return relink(from_relation=record.to_relation, to_relation=record.from_relation, actor=actor, _undo_of=record)
+
+
+def _keep_bound_since(setup: TechnicalSetup, *, undo_of: RelinkRecord) -> None:
+    """An undo gives the binding back as it was: "Bound since" keeps the date it was first
+    bound, read from the history row of the setup the relink removed. `bound_at` is set on
+    insert (auto_now_add), so it is put back on the new row and on the history row that insert
+    wrote, in the same transaction: the binding reads as restored, not as changed."""
+    original = (
+        TechnicalSetup.history.filter(
+            subscription_id=undo_of.from_subscription_id, contractant_id=setup.contractant_id, history_type="-"
+        )
+        .order_by("-history_date")
+        .values_list("bound_at", flat=True)
+        .first()
+    )
+    if original is None:
+        return
+    TechnicalSetup.objects.filter(pk=setup.pk).update(bound_at=original)
+    TechnicalSetup.history.filter(id=setup.pk, history_type="+").update(bound_at=original)
+    setup.bound_at = original
 
 
 def open_task_ids(relation: Relation) -> list[int]:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -162,18 +163,21 @@ def relink_wizard(request, pk: int):
         except ValidationError as exc:
             messages.error(request, error_text(exc))
             return redirect(f"{reverse('subscriptions:relink', args=[relation.pk])}?to={to_relation.pk}")
+        text = ngettext(
+            "%(contractant)s is now bound to %(relation)s; %(count)d open task moved with it.",
+            "%(contractant)s is now bound to %(relation)s; %(count)d open tasks moved with it.",
+            result.moved_task_count,
+        ) % {
+            "contractant": result.record.contractant.name,
+            "relation": to_relation.name,
+            "count": result.moved_task_count,
+        }
+        # The message carries an Undo button (a form, from a template) for this relink's record.
         messages.success(
             request,
-            ngettext(
-                "%(contractant)s is now bound to %(relation)s; %(count)d open task moved with it.",
-                "%(contractant)s is now bound to %(relation)s; %(count)d open tasks moved with it.",
-                result.moved_task_count,
-            )
-            % {
-                "contractant": result.record.contractant.name,
-                "relation": to_relation.name,
-                "count": result.moved_task_count,
-            },
+            render_to_string(
+                "subscriptions/_relinked_message.html", {"text": text, "record": result.record}, request=request
+            ),
         )
         return redirect("subscriptions:relation_tab", pk=to_relation.pk)
     plan, refusal = None, None

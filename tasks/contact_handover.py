@@ -30,6 +30,27 @@ def merge_reported_tasks(*, survivor, duplicate, actor) -> int:
     )
 
 
+def reported_task_ids(contact) -> list[int]:
+    return list(Task.objects.filter(reporter=contact).values_list("pk", flat=True))
+
+
+def unmerge_reported_tasks(*, ids: list[int], contact, actor) -> int:
+    """An undone merge: the tasks it moved (`ids`) are the restored contact's again."""
+    return len(
+        execute_with_history(
+            Task,
+            dml=(
+                f'UPDATE "{Task._meta.db_table}" SET reporter_id = %s, version = version + 1 '
+                f"WHERE id = ANY(%s::bigint[])"
+            ),
+            params=[contact.pk, list(ids)],
+            history_type="~",
+            user_id=getattr(actor, "pk", None),
+            reason="merge_undone",
+        )
+    )
+
+
 def open_reported_tasks(contact) -> list[Task]:
     return list(Task.objects.filter(reporter=contact).exclude(status=Task.Status.CLOSED).order_by("pk"))
 
@@ -53,5 +74,10 @@ def hand_over_open_tasks(*, contact, actor) -> int:
 
 
 REPORTED_TASKS = Handover(
-    name="tasks", merge=merge_reported_tasks, pending=open_reported_tasks, hand_over=hand_over_open_tasks
+    name="tasks",
+    merge=merge_reported_tasks,
+    pending=open_reported_tasks,
+    hand_over=hand_over_open_tasks,
+    merged_ids=reported_task_ids,
+    unmerge=unmerge_reported_tasks,
 )

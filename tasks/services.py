@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from audit.bulk_history import execute_with_history
 from audit.updates import lock_for_update, model_update
+from outbox.services import event_record
 from relations.models import Relation
 from tasks.models import Task, TaskLink
 from tasks.sla import sla_on_create, sla_on_priority_change, sla_on_status_change
@@ -47,6 +48,7 @@ def task_create(
             link.save()
         if task.assignee_id is not None:
             _announce_assignment(task)
+        _record_task_event("task.created", task)
     return task
 
 
@@ -70,6 +72,8 @@ def task_update(*, task: Task, actor, data: dict, version: int | None = None, re
             )
         if "assignee" in changed and task.assignee_id is not None:
             _announce_assignment(task)
+        if changed:
+            _record_task_event("task.updated", task, changed=changed)
     return task
 
 
@@ -108,6 +112,7 @@ def task_change_status(*, task: Task, status: str, actor, notify: bool = True, r
         task._history_user = actor
         _set_reason(task, reason)
         task.save(update_fields=["status", "closed_at", "updated_at", *sla_fields])
+        _record_task_event("task.closed" if status == Task.Status.CLOSED else "task.updated", task, changed=["status"])
         if notify:
             change_id = task.history.order_by("-history_id").values_list("history_id", flat=True).first()
             schema_name = cast("TenantDatabaseWrapper", connection).schema_name
@@ -182,3 +187,21 @@ def move_tasks(
             reason=batch,
         )
     return len(dropped) + len(moved)
+
+
+def _record_task_event(kind: str, task: Task, *, changed: Iterable[str] = ()) -> None:
+    # For webhooks (outbox): ids and plain fields; never the description or the conversation.
+    payload = {
+        "task_id": task.pk,
+        "code": str(task.code),
+        "subject": task.subject,
+        "status": task.status,
+        "priority": task.priority,
+        "assignee_id": task.assignee_id,
+        "team_id": task.team_id,
+        "reporter_id": task.reporter_id,
+        "relation_ids": sorted(task.links.values_list("relation_id", flat=True)),
+        "closed_at": task.closed_at,
+        "changed": sorted(changed),
+    }
+    event_record(kind=kind, payload=payload)

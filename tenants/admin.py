@@ -4,14 +4,40 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import AdminSite
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
 from tenants.forms import ContractantChangeForm, ProvisionContractantForm
 from tenants.models import Contractant, Domain
 from tenants.services import provision_contractant, set_contractant_active, set_contractant_role
 
+
+class PlatformAdminSite(OTPAdminSite):
+    """The platform admin: with ADMIN_REQUIRE_2FA (on in production) an operator logs in with a
+    TOTP code too and is let in only when a django-otp device verified the session; without it,
+    the plain admin login (development and tests). Read per request, so tests can switch it."""
+
+    @property  # type: ignore[override]
+    def login_form(self):
+        return OTPAdminAuthenticationForm if settings.ADMIN_REQUIRE_2FA else AdminAuthenticationForm
+
+    @property  # type: ignore[override]
+    def login_template(self):
+        return OTPAdminSite.login_template if settings.ADMIN_REQUIRE_2FA else None
+
+    def has_permission(self, request):
+        if settings.ADMIN_REQUIRE_2FA:
+            return super().has_permission(request)
+        return AdminSite.has_permission(self, request)
+
+
+# django-otp's documented way to put its admin site in place of the default one (admin.site stays
+# the instance every ModelAdmin registered on, its name "admin" as the URLs expect).
+admin.site.__class__ = PlatformAdminSite
 admin.site.site_header = _("Support back office: platform administration")
 admin.site.site_title = _("Platform administration")
 admin.site.index_title = _("Tenant setup")
@@ -25,7 +51,7 @@ class DomainInline(admin.TabularInline):
 
 @admin.register(Contractant)
 class ContractantAdmin(admin.ModelAdmin):
-    list_display = ["name", "schema_name", "role", "site_link", "database", "is_active", "created_at"]
+    list_display = ["name", "schema", "role", "site_link", "database", "is_active", "created_at"]
     list_filter = ["role", "is_active", "database"]
     search_fields = ["name", "schema_name", "domains__domain"]
     actions = ["deactivate", "activate"]
@@ -43,11 +69,16 @@ class ContractantAdmin(admin.ModelAdmin):
                 (None, {"fields": ["name", "schema_name", "domain", "database", "role"]}),
                 (_("First staff user"), {"fields": ["admin_email", "admin_password"]}),
             ]
-        return [(None, {"fields": ["name", "schema_name", "role", "database", "is_active", "created_at"]})]
+        return [(None, {"fields": ["name", "schema", "role", "database", "is_active", "created_at"]})]
 
     def get_readonly_fields(self, request, obj=None):
         # A schema cannot be renamed or moved to another database from a form.
-        return ["schema_name", "database", "created_at"] if obj else []
+        return ["schema", "database", "created_at"] if obj else []
+
+    # django-tenants' schema_name has no translatable verbose name.
+    @admin.display(description=_("Schema name"), ordering="schema_name")
+    def schema(self, obj):
+        return obj.schema_name
 
     def get_inlines(self, request, obj):
         return [DomainInline] if obj else []

@@ -16,7 +16,6 @@ class ProvisionContractantForm(forms.ModelForm):
         label=_("Domain"),
         required=False,
         max_length=253,
-        help_text=_("Host name the contractant answers at. Empty: <schema>.%(base)s.") % {"base": settings.BASE_DOMAIN},
     )
     database = forms.ChoiceField(label=_("Database"), choices=database_choices, initial="default")
     admin_email = forms.CharField(label=_("First staff user: e-mail"), max_length=254)
@@ -27,9 +26,18 @@ class ProvisionContractantForm(forms.ModelForm):
     class Meta:
         model = Contractant
         fields = ["name", "schema_name", "database", "role"]
+        labels = {"schema_name": _("Schema name")}
         help_texts = {
             "schema_name": _("Lower-case letters, digits and underscores, starting with a letter."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per form, not at import: the text follows the language of the request. No angle
+        # brackets: the admin shows help texts as HTML.
+        self.fields["domain"].help_text = _(
+            "Host name the contractant answers at. Empty: the schema name (with - for _) followed by .%(base)s."
+        ) % {"base": settings.BASE_DOMAIN}
 
     def _post_clean(self):
         # All rules live in the service (validate_provisioning); the model's own checks

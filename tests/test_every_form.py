@@ -21,12 +21,15 @@ from django.urls import resolve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from api.services import token_create
 from contacts.models import ContactLink
 from contacts.services.attributes import attribute_define
 from contacts.services.contacts import create_contact
 from contacts.services.links import link_contact
+from contacts.services.merge import merge_contacts
 from contacts.services.out_of_service import mark_out_of_service
 from mailin.models import InboundMail
+from outbox.models import Event
 from portal.email_change import email_change_token
 from portal.invitations import invitation_token
 from portal.models import ContactInvitation
@@ -40,6 +43,8 @@ from tasks.models import SavedView
 from tests.conftest import STAFF_PASSWORD, SUPPLIER, client_for
 from tests.factories import RelationFactory, SubscriptionFactory, TaskFactory
 from tests.test_isolation_crawler import patterns
+from transfer.services import import_preview
+from webhooks.models import Delivery, Endpoint
 
 MARKUP = "<script>alert(1)</script>"
 HOSTILE = [
@@ -68,6 +73,9 @@ hostile_text = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=100), over_l
 GET_ONLY = {
     "staff:home",
     "staff:health",
+    "ops:live",
+    "ops:ready",
+    "ops:metrics",
     "relations:list",
     "relations:picker",
     "relations:detail",
@@ -86,6 +94,8 @@ GET_ONLY = {
     "tasks:link_search",
     "tasks:bulk_job",
     "portal_sync:status",
+    "portal_sync:relation_card",
+    "portal_sync:contact_card",
     "staff:security_log",
     "staff:teams",
     "portal_staff:claims",
@@ -103,6 +113,26 @@ GET_ONLY = {
     "search:results",
     "notifications:list",
     "notifications:open",
+    "privacy:person",
+    "transfer:import_log",
+    "transfer:import_job",
+    "transfer:template_xlsx",
+    "transfer:template_relations_csv",
+    "transfer:template_contacts_csv",
+    "transfer:export_relations",
+    "transfer:export_contacts",
+    "transfer:export_tasks",
+    "webhooks:list",
+    "webhooks:detail",
+    "staff:two_factor",
+    "portal:two_factor",
+    "api:schema",
+    "api:docs",
+    "api:relation_sync",
+    "api:contact_sync",
+    "api:task_attachments",
+    "api:task_attachment",
+    "api:sync",
 }
 # Posted elsewhere on purpose: logins are throttled per username (tests/portal/test_login.py,
 # tests/tenants/test_staff_shell.py); logging out would end this test's sessions.
@@ -113,6 +143,32 @@ ELSEWHERE = {
     "portal:logout",
     "portal:access",
     "portal:access_confirm",
+    # A ZIP download (a streaming response): posted in tests/privacy/test_export.py.
+    "privacy:export",
+    # Forms of a login's second step or of a set-up in a given state: tests/mfa/test_hostile_input.py.
+    "staff:login_code",
+    "staff:login_setup",
+    "portal:login_code",
+    "staff:two_factor_confirm",
+    "staff:two_factor_recovery",
+    "staff:two_factor_disable",
+    "portal:two_factor_confirm",
+    "portal:two_factor_recovery",
+    "portal:two_factor_disable",
+    # The REST API takes JSON, not forms: tests/api/test_hostile_input.py posts hostile values to each.
+    "api:relation_list",
+    "api:relation_detail",
+    "api:relink",
+    "api:subscription_list",
+    "api:subscription_detail",
+    "api:subscription_setup",
+    "api:contact_list",
+    "api:contact_detail",
+    "api:contact_links",
+    "api:contact_link",
+    "api:task_list",
+    "api:task_detail",
+    "api:task_messages",
 }
 
 
@@ -251,8 +307,21 @@ def world(supplier_user, alpha, beta):
         outcome=InboundMail.Outcome.UNKNOWN_SENDER,
         triage=InboundMail.Triage.PENDING,
     )
+    # A merge that can be undone: the "Undo merge" form on the page of the contact that stayed.
+    merged = create_contact(actor=supplier_user, first_name="Mo", last_name="Merge", email="mo@w.test")
+    absorbed = create_contact(actor=supplier_user, first_name="M.", last_name="Merge", email="mo.merge@w.test")
+    merge_contacts(survivor=merged, duplicate=absorbed, actor=supplier_user)
     # A team (its page has the edit and delete forms) and a saved view of the task list (its delete form).
+    # A paused webhook endpoint with a delivery: its edit, resume, redeliver and delete forms.
+    hook = Endpoint.objects.create(
+        url="https://hooks.example.test/", events=["task.created"], secret="s", status="paused"
+    )
+    Delivery.objects.create(endpoint=hook, event=Event.objects.create(kind="task.created"), status="held")
+    # A previewed import: its confirm and discard forms.
+    import_job = import_preview(actor=supplier_user, file_name="w.csv", content=b"customer number,name\nWI1,Import\n")
     team = Team.objects.create(name="Werkteam")
+    # An API token: its page has the create form and the token's "Revoke" form.
+    token_create(actor=supplier_user, name="Koppeling", scope="read")
     SavedView.objects.create(owner=supplier_user, name="Mijn taken", query="queue=mine")
     staff = client_for(SUPPLIER)
     staff.post("/login/", {"username": SUPPLIER.staff_email, "password": STAFF_PASSWORD})
@@ -283,6 +352,7 @@ def world(supplier_user, alpha, beta):
         f"/contacts/{admin.pk}/merge/?other={asking.pk}",
         f"/contacts/{asking.pk}/out-of-service/?successor={admin.pk}&effective_date={datetime.date.today():%Y-%m-%d}",
         f"/contacts/{leaving.pk}/",
+        f"/contacts/{merged.pk}/",
         f"/contacts/{admin.pk}/links/{admin_link.pk}/",
         "/tasks/",
         "/tasks/new/",
@@ -297,9 +367,21 @@ def world(supplier_user, alpha, beta):
         # The claim above is waiting under the bell: its "Mark read" and "Mark all read" forms.
         "/notifications/",
         "/notifications/preferences/",
+        "/api/tokens/",
+        f"/privacy/contacts/{admin.pk}/",
+        f"/privacy/contacts/{asking.pk}/erase/",
+        "/privacy/settings/",
+        "/transfer/import/",
+        f"/transfer/imports/{import_job.code}/",
+        "/webhooks/new/",
+        f"/webhooks/{hook.pk}/",
+        f"/webhooks/{hook.pk}/edit/",
+        "/account/two-factor/",
+        "/two-factor-policy/",
     ]
     portal_pages = [
         "/portal/organisations/add/",
+        "/portal/account/",
         f"{org}/",
         f"{org}/contacts/",
         f"{org}/contacts/new/",

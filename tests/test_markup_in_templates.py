@@ -21,6 +21,8 @@ APP_PACKAGES = [
     "audit",
     "demo",
     "notifications",
+    "mfa",
+    "privacy",
     "config",
 ]
 # Not application code: the mock Client Online (python -m portal_sync.mock.server) stands in for

@@ -3,6 +3,6 @@
 - `contacts`: create and update, and the one duplicate-e-mail check (`contact_with_email`).
 - `links`: link a contact to a relation, change or remove that link.
 - `attributes`: custom attributes and their values.
-- `merge`: merge a duplicate into the contact that stays.
+- `merge`: merge two records of one person field by field, and undo a merge.
 - `out_of_service`: a contact leaves and a successor takes over.
 """

@@ -21,7 +21,8 @@ from django.db.models.lookups import Exact
 from django.utils.translation import gettext as _
 
 from audit.updates import changed_fields, lock_for_update, model_update
-from contacts.models import Contact
+from contacts.models import Contact, ContactEmail
+from contacts.names import name_key, split_infix
 from contacts.services.links import link_contact
 from staff.lookups import ILike
 from staff.ui import search_text
@@ -30,7 +31,7 @@ from tenants.hooks import data_changed
 if TYPE_CHECKING:
     from relations.models import Relation
 
-CONTACT_FIELDS = ["first_name", "last_name", "job_title", "email", "phone", "kind"]
+CONTACT_FIELDS = ["first_name", "infix", "last_name", "job_title", "email", "phone", "kind"]
 
 
 class DuplicateContactError(ValidationError):
@@ -54,8 +55,16 @@ def normalize_email(email: str) -> str:
 def _same_email(email: str) -> Q:
     # The username is unique in lower case (contacts.models), so this matches one contact at
     # most; written as that unique index's own expression, LOWER(username), so the index serves it.
+    # A secondary address (a merged contact's, contacts.models.ContactEmail) counts as the same:
+    # also unique in lower case, and never another contact's username (ensure_email_free).
     email = normalize_email(search_text(email, 254))
-    return Q(Exact(Lower("username"), email)) if email else Q(pk__in=[])
+    if not email:
+        return Q(pk__in=[])
+    # Looked up first (its own unique index): an IN (subquery) in the OR would keep PostgreSQL
+    # from reading the username index.
+    secondary = ContactEmail.objects.filter(Exact(Lower("email"), email)).values_list("contact_id", flat=True).first()
+    same = Q(Exact(Lower("username"), email))
+    return same | Q(pk=secondary) if secondary is not None else same
 
 
 def contact_with_email(email: str, *, exclude_pk: int | None = None) -> Contact | None:
@@ -98,19 +107,33 @@ def _starts_with(column: str, text: str) -> ILike:
     return ILike(F(column), Value(f"{escaped}%", output_field=CharField()))
 
 
-def find_duplicates(*, email: str, name: str | None = None, exclude_pk: int | None = None) -> list[Contact]:
-    """Existing contacts with this e-mail (as `contact_with_email` matches it) or a similar name."""
+def find_duplicates(
+    *,
+    email: str,
+    name: str | None = None,
+    first_name: str = "",
+    infix: str = "",
+    last_name: str = "",
+    exclude_pk: int | None = None,
+) -> list[Contact]:
+    """Existing contacts with this e-mail (as `contact_with_email` matches it) or a similar name:
+    the same last name with case, accents and prefixes ignored ("Jan" + "de Vries" finds
+    "jan De vries" and "Jan Vriës"), or one that starts the same, and the same first initial.
+    `name` is a whole name as typed ("J. de Vries"): its first word the first name when it has more."""
     filters = _same_email(email)
-    words = [word.lower() for word in search_text(name, 200).split() if len(word) >= 2]
-    if words:
-        # Each served by an index: an equal name by contact_last_name_lower (LOWER(last_name)),
-        # one that starts the same by the trigram index on last_name (ILIKE 'abcd%').
-        last = words[-1]
-        similar = Q(Exact(Lower("last_name"), last))
-        if len(last) >= 4:
-            similar |= Q(_starts_with("last_name", last[:4]))
-        if len(words) > 1:
-            similar &= Q(first_name__istartswith=words[0][0])
+    if name is not None:
+        words = search_text(name, 200).split()
+        first_name, infix, last_name = (words[0] if len(words) > 1 else ""), "", " ".join(words[1:] or words)
+    key = name_key(" ".join([search_text(infix, 30), search_text(last_name, 100)]).strip())
+    first_name = search_text(first_name, 100)
+    if len(key) >= 2:
+        # Each served by an index: an equal name by contact_name_key (the generated key), one that
+        # starts the same by the trigram index on last_name (ILIKE 'abcd%').
+        similar = Q(name_key=key)
+        if len(key) >= 4:
+            similar |= Q(_starts_with("last_name", key[:4]))
+        if first_name:
+            similar &= Q(first_name__istartswith=first_name[0])
         filters |= similar
     contacts = Contact.objects.filter(filters)
     if exclude_pk:
@@ -125,6 +148,7 @@ def create_contact(
     *,
     actor,
     first_name: str = "",
+    infix: str = "",
     last_name: str,
     email: str,
     phone: str = "",
@@ -133,12 +157,16 @@ def create_contact(
     relation: Relation | None = None,
     link: dict | None = None,
 ) -> Contact:
-    """Create a contact (optionally linked to a relation); refused when the e-mail is taken."""
+    """Create a contact (optionally linked to a relation); refused when the e-mail is taken.
+    Without an infix, a prefix typed in the last name becomes the infix ("de Vries")."""
     ensure_email_free(email)
+    if not infix.strip():
+        infix, last_name = split_infix(last_name)
     try:
         with transaction.atomic():
             contact = Contact(
                 first_name=first_name.strip(),
+                infix=infix.strip(),
                 last_name=last_name.strip(),
                 email=email.strip(),
                 username=normalize_email(email),
@@ -161,7 +189,12 @@ def create_contact(
 def update_contact(*, contact: Contact, actor, data: dict, version: int | None = None) -> Contact:
     """Change a contact. A new e-mail is a new username (and login name), refused when taken.
     `version` is the one the edit form was loaded at: a save that would overwrite a change made
-    since is refused (audit.updates.StaleVersionError)."""
+    since is refused (audit.updates.StaleVersionError). A last name without an infix in `data`
+    (the portal's form has none) gives a prefix typed in it to the infix, as `create_contact` does."""
+    if "last_name" in data and not (data.get("infix") or "").strip():
+        infix, last_name = split_infix(data["last_name"])
+        if infix:
+            data = {**data, "infix": infix, "last_name": last_name}
     if "email" in data:
         # A new e-mail is a new username: both change together or not at all.
         email = data["email"].strip()

@@ -22,6 +22,7 @@ from audit.models import SecurityEvent
 from audit.services import record_security_event
 from contacts.hooks import handovers
 from contacts.models import Contact, ContactLink
+from outbox.services import event_record
 from tenants.hooks import data_changed
 
 
@@ -152,6 +153,9 @@ def _apply_out_of_service(*, contact: Contact, actor) -> None:
     contact.out_of_service_applied_at = timezone.now()
     contact._history_user = actor
     contact.save(update_fields=["status", "out_of_service_applied_at", "updated_at"])
+    event_record(
+        kind="contact.out_of_service", payload={"contact_id": contact.pk, "successor_id": contact.successor_id}
+    )
     _record_out_of_service(
         contact=contact,
         kind=SecurityEvent.Kind.OUT_OF_SERVICE_APPLIED,

@@ -15,5 +15,7 @@ _DOUBLE_STOP = re.compile(r"(?<=[^\W\d_]\.)\.(?=\s|$)")
 @register.filter
 def sentence(text):
     """The text with a doubled full stop after an abbreviation reduced to one."""
-    tidied = _DOUBLE_STOP.sub("", str(text))
-    return mark_safe(tidied) if isinstance(text, SafeString) else tidied  # noqa: S308 - same text, one dot fewer
+    # A message arrives as a Message: its text (str()) says whether it was marked safe.
+    value = str(text)
+    tidied = _DOUBLE_STOP.sub("", value)
+    return mark_safe(tidied) if isinstance(value, SafeString) else tidied  # noqa: S308 - same text, one dot fewer

@@ -181,3 +181,33 @@ document.addEventListener("submit", function (event) {
     form.appendChild(copy);
   });
 });
+
+/* --- Phones (issue 18): the header's menu button (templates/staff/_topbar.html, portal/base.html) --- */
+// Without JavaScript the button is a link to the folded panel, which CSS shows as the #target.
+// Here it becomes a toggle: a button for assistive technology, with aria-expanded, Enter and Space.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-menu-toggle]").forEach(function (toggle) {
+    var panel = document.getElementById(toggle.getAttribute("aria-controls"));
+    if (!panel) { return; }
+    var open = panel.matches(":target");
+    function show(expanded) {
+      open = expanded;
+      panel.classList.toggle("is-open", expanded);
+      toggle.setAttribute("aria-expanded", expanded ? "true" : "false");
+    }
+    panel.classList.add("menu-enhanced");
+    toggle.setAttribute("role", "button");
+    show(open);
+    toggle.addEventListener("click", function (event) {
+      event.preventDefault();
+      show(!open);
+    });
+    toggle.addEventListener("keydown", function (event) {
+      if (event.key === " ") { event.preventDefault(); show(!open); }
+    });
+    panel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && open) { show(false); toggle.focus(); }
+    });
+  });
+});
+/* --- end phones --- */

@@ -133,10 +133,23 @@ def test_merge_page_previews_then_merges(client_en, scenario):
     assert "j.jansen@bakkerij.test" in preview and "Jansen Brood" in preview
     assert Contact.objects.filter(pk=duplicate.pk).exists()
 
-    response = client_en.post(f"/contacts/{survivor.pk}/merge/", {"other": duplicate.pk}, follow=True)
+    response = client_en.post(
+        f"/contacts/{survivor.pk}/merge/",
+        {
+            "other": duplicate.pk,
+            "survivor": survivor.pk,
+            "keep_name": survivor.pk,
+            "keep_email": survivor.pk,
+            "keep_job_title": duplicate.pk,
+        },
+        follow=True,
+    )
 
     assert response.redirect_chain == [(f"/contacts/{survivor.pk}/", 302)]
-    assert "J. Jansen was merged into Jan Jansen." in response.content.decode()
+    assert (
+        "Jan Jansen (jan@bakkerij.test) stays; J. Jansen (j.jansen@bakkerij.test) has been merged into this contact."
+        in response.content.decode()
+    )
     assert MergeRecord.objects.get().actor.username == "staff@brightsoft.test"
     assert not Contact.objects.filter(pk=duplicate.pk).exists()
 

@@ -23,13 +23,16 @@ def test_the_page_shows_the_defaults(staff_en):
         "mention": "email",
         "request_waiting": "app",
         "sla_warning": "app",
+        "webhook_paused": "email",
     }
     assert "A mention of me (@name) in an internal note" in html
 
 
 def test_the_page_saves_a_choice_for_every_kind(staff_en, supplier_user):
     choice = {"assigned": "app", "customer_reply": "email", "mention": "app", "request_waiting": "email"}
-    response = staff_en.post("/notifications/preferences/", {**choice, "sla_warning": "email"}, follow=True)
+    response = staff_en.post(
+        "/notifications/preferences/", {**choice, "sla_warning": "email", "webhook_paused": "app"}, follow=True
+    )
 
     assert "Your notification preferences are saved." in page(response)
     assert email_choices(user=supplier_user) == {
@@ -38,6 +41,7 @@ def test_the_page_saves_a_choice_for_every_kind(staff_en, supplier_user):
         "mention": False,
         "request_waiting": True,
         "sla_warning": True,
+        "webhook_paused": False,
     }
     assert selected(page(staff_en.get("/notifications/preferences/")))["assigned"] == "app"
 

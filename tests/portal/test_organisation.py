@@ -37,7 +37,7 @@ def test_admin_edit_through_htmx_returns_the_address_block(org_admin, bakkerij):
     )
 
     html = page(response)
-    assert response.status_code == 400
+    assert response.status_code == 200  # htmx swaps 2xx answers only
     assert html.lstrip().startswith('<section class="card" id="address">')
     assert "Enter a Dutch postcode like 1234 AB." in html
 

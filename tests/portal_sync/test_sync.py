@@ -223,11 +223,13 @@ def test_relation_and_contact_pages_show_what_client_online_holds(
     SyncFailure.objects.create(kind="update_client", key=[f"supplier.{a.code}"], error="refused", status_code=404)
     refused = client_online_card(supplier_staff_client.get(f"/relations/{a.pk}/").content.decode())
 
+    # One badge per card, for the record's one state (issue 18).
+    assert all(card.count('class="badge') == 1 for card in (waiting, synced, person_card, not_synced, refused))
     assert "waiting for sync" in waiting and "not in Client Online" in waiting
-    assert "up to date" in synced and "present in Client Online" in synced
+    assert 'badge-ok">synced<' in synced and "present in Client Online" in synced
     assert "<dt>Memberships</dt><dd>2</dd>" in synced  # P and Q
     assert "<dt>Memberships</dt><dd>3</dd>" in person_card  # A, B and P's private client
-    assert "not synced" in not_synced and "up to date" in not_synced  # not wanted, not there
+    assert '"badge">not synced<' in not_synced  # not wanted, not there
     assert "refused by Client Online" in refused
 
 

@@ -30,6 +30,8 @@ APP_DIRS = [
     "audit",
     "demo",
     "notifications",
+    "privacy",
+    "mfa",
 ]
 SINGULAR = {"gettext", "gettext_lazy", "gettext_noop", "_", "ngettext", "ngettext_lazy"}
 WITH_CONTEXT = {"pgettext", "pgettext_lazy", "npgettext", "npgettext_lazy"}
