@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mfa import selectors, services
-from mfa.forms import DisableForm, PolicyForm, SetupCodeForm
+from mfa.forms import DisableForm, LoginCodeForm, PolicyForm, SetupCodeForm
 
 
 @dataclass(frozen=True)
@@ -139,3 +139,25 @@ def policy(request):
             messages.success(request, _("Two-factor policy saved."))
             return redirect("staff:two_factor_policy")
     return render(request, "mfa/policy.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def login_code_page(request, *, pending, surface: str, login_url_name: str, done_url: str, template: str):
+    """The login's second step, staff and portal alike: a code from the authenticator app or a
+    recovery code completes the login; a code refused too often sends the user back to the
+    password (`login_url_name`)."""
+    form = LoginCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = services.login_verify_code(
+                request, pending=pending, code=form.cleaned_data["code"], surface=surface
+            )
+        except ValidationError as exc:
+            if exc.code == "restart":
+                messages.error(request, exc.messages[0])
+                return redirect(login_url_name)
+            form.add_error("code", exc)
+        else:
+            services.login_complete(request, pending=pending, device=device)
+            return redirect(done_url)
+    context = {"form": form, "username": pending.user.get_username(), "login_url": reverse(login_url_name)}
+    return render(request, template, context, status=400 if form.errors else 200)

@@ -18,7 +18,7 @@ from audit.updates import StaleVersionError
 from contacts.models import AttributeDefinition
 from contacts.services.contacts import normalize_email
 from mfa import services as mfa_services
-from mfa.forms import LoginCodeForm
+from mfa import views as mfa_views
 from portal import services, throttles
 from portal.access import (
     approved_memberships,
@@ -111,22 +111,14 @@ def portal_login_code(request):
     if pending is None or portal_contact(pending.user) is None:
         messages.info(request, _("Log in with your password first."))
         return redirect("portal:login")
-    form = LoginCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            device = mfa_services.login_verify_code(
-                request, pending=pending, code=form.cleaned_data["code"], surface=mfa_services.PORTAL
-            )
-        except ValidationError as exc:
-            if exc.code == "restart":
-                messages.error(request, exc.messages[0])
-                return redirect("portal:login")
-            form.add_error("code", exc)
-        else:
-            mfa_services.login_complete(request, pending=pending, device=device)
-            return redirect(pending.next_url or "portal:home")
-    context = {"form": form, "username": pending.user.get_username(), "login_url": reverse("portal:login")}
-    return render(request, "mfa/portal_login_code.html", context, status=400 if form.errors else 200)
+    return mfa_views.login_code_page(
+        request,
+        pending=pending,
+        surface=mfa_services.PORTAL,
+        login_url_name="portal:login",
+        done_url=pending.next_url or reverse("portal:home"),
+        template="mfa/portal_login_code.html",
+    )
 
 
 @require_POST

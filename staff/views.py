@@ -16,7 +16,8 @@ from audit.selectors import security_events
 from audit.services import record_login_failed
 from mfa import selectors as mfa_selectors
 from mfa import services as mfa_services
-from mfa.forms import LoginCodeForm, SetupCodeForm
+from mfa import views as mfa_views
+from mfa.forms import SetupCodeForm
 from staff.access import staff_admin_required, staff_required
 from staff.forms import SecurityEventFilterForm, StaffAuthenticationForm, TeamForm
 from staff.models import Team
@@ -64,22 +65,14 @@ def login_code(request):
     pending = _pending_login_or_restart(request)
     if pending is None:
         return redirect("staff:login")
-    form = LoginCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            device = mfa_services.login_verify_code(
-                request, pending=pending, code=form.cleaned_data["code"], surface=mfa_services.STAFF
-            )
-        except ValidationError as exc:
-            if exc.code == "restart":
-                messages.error(request, exc.messages[0])
-                return redirect("staff:login")
-            form.add_error("code", exc)
-        else:
-            mfa_services.login_complete(request, pending=pending, device=device)
-            return redirect(_after_login(pending))
-    context = {"form": form, "username": pending.user.get_username(), "login_url": reverse("staff:login")}
-    return render(request, "mfa/staff_login_code.html", context, status=400 if form.errors else 200)
+    return mfa_views.login_code_page(
+        request,
+        pending=pending,
+        surface=mfa_services.STAFF,
+        login_url_name="staff:login",
+        done_url=_after_login(pending),
+        template="mfa/staff_login_code.html",
+    )
 
 
 def login_setup(request):
