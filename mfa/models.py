@@ -13,7 +13,7 @@ class TwoFactorPolicy(models.Model):
 
     SINGLETON_PK = 1
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON_PK, editable=False)
+    id = models.BigIntegerField(primary_key=True, default=SINGLETON_PK, editable=False)
     staff_required = models.BooleanField(_("require two-factor login for all staff"), default=False)
     changed_at = models.DateTimeField(_("changed at"), auto_now=True)
     changed_by = models.ForeignKey(

@@ -29,7 +29,12 @@ def on_a_phone(page, name: str) -> None:
     page.set_viewport_size(PHONE)
     try:
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"{name}: {overflow} px wider than a 390 px screen"
+        # The elements that stick out, named in the failure.
+        wide = page.evaluate(
+            "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right >"
+            " document.documentElement.clientWidth + 1).slice(-5).map(e => e.tagName + '.' + e.className)"
+        )
+        assert overflow <= 0, f"{name}: {overflow} px wider than a 390 px screen ({wide})"
     finally:
         page.set_viewport_size({"width": 1280, "height": 900})
 
