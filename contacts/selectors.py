@@ -50,7 +50,7 @@ def _phone_forms(query: str) -> tuple[str, str]:
     return e164, digits if len(digits) >= 4 else ""
 
 
-def _matches(query: str) -> Q:
+def contact_matches(query: str) -> Q:
     """A contact whose name, e-mail address or phone number (typed in any usual form) contains
     the query: one condition per column, each served by that column's trigram index."""
     matches = Q(contains("first_name", query)) | Q(contains("last_name", query)) | Q(contains("email", query))
@@ -108,7 +108,9 @@ def contact_search_ids(*, query: str, status: str = "", kind: str = "") -> list[
         return []
     filters, window = _filters(status, kind), SEARCH_CAP + 1
     columns = ("pk", "last_name", "first_name")
-    by_contact = Contact.objects.filter(filters, _matches(query)).order_by(*MATCH_ORDER).values(*columns)[:window]
+    by_contact = (
+        Contact.objects.filter(filters, contact_matches(query)).order_by(*MATCH_ORDER).values(*columns)[:window]
+    )
     # EXISTS, not a join: a contact linked to two matching relations is still one row.
     in_relation = ContactLink.objects.filter(contains("relation__name", query), contact=OuterRef("pk"))
     by_relation = Contact.objects.filter(filters, Exists(in_relation)).order_by(*MATCH_ORDER).values(*columns)[:window]
@@ -130,7 +132,7 @@ def contact_search(
     query = search_text(query)
     if len(query) < 2:
         return []
-    contacts = Contact.objects.filter(_matches(query))
+    contacts = Contact.objects.filter(contact_matches(query))
     if only_active:
         contacts = contacts.filter(status=Contact.Status.ACTIVE, out_of_service_on__isnull=True)
     if exclude_pk:

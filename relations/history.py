@@ -61,7 +61,7 @@ RELATION_FIELDS = [
     "sync_client_online",
     "person",
 ]
-CONTACT_FIELDS = ["first_name", "last_name", "email", "phone", "job_title", "kind", "status", "successor"]
+CONTACT_FIELDS = ["first_name", "infix", "last_name", "email", "phone", "job_title", "kind", "status", "successor"]
 CONTACT_LINK_FIELDS = ["job_title", "is_admin", "is_approver", "status", "support_access", "sync_client_online"]
 
 

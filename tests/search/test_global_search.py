@@ -199,3 +199,8 @@ def test_a_customer_number_lists_that_customers_newest_tasks(in_supplier):
         found = global_search(query=query).tasks
         assert [task.pk for task in found.items] == [task.pk for task in reversed(tasks)][:GROUP_LIMIT]
         assert found.more
+
+
+def test_a_last_name_typed_with_its_prefix_finds_the_contact(supplier_staff_client, in_supplier):
+    contact = ContactFactory(first_name="Jan", infix="de", last_name="Vries")
+    assert f'href="/contacts/{contact.pk}/"' in search(supplier_staff_client, "de Vries")
