@@ -1,13 +1,21 @@
 """Journey: an outside program uses the REST API. A staff administrator logs in and creates its
 token on the staff page (HTTP, as a browser posts the page's forms); the program (httpx, to the
 live server) creates a relation and a contact, opens a task, previews and performs a relink,
-and sees that it happened. Then the token is revoked on the page and the program is refused."""
+and sees that it happened; its own web server, registered as a webhook endpoint on the staff
+page, receives the task and the relink signed, and checks the signature as the endpoint page's
+snippet says. Then the token is revoked on the page and the program is refused."""
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
 import html
+import json
 import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 from django.conf import settings
@@ -51,6 +59,46 @@ def program(live_site, key: str) -> httpx.Client:
     return http(live_site, Authorization=f"Bearer {key}", Accept="application/json")
 
 
+class Receiver:
+    """The outside program's webhook endpoint: a real HTTP server on a free local port."""
+
+    def __init__(self):
+        self.received: list[tuple[dict, bytes]] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's name)
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                outer.received.append((dict(self.headers.items()), body))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def events(self, kind: str, timeout: float = 20) -> list[tuple[dict, bytes]]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [item for item in self.received if item[0].get("X-Webhook-Event") == kind]
+            if found:
+                return found
+            time.sleep(0.2)
+        return []
+
+
+def signed_by(secret: str, headers: dict, body: bytes) -> bool:
+    """The check the endpoint page's snippet describes: HMAC-SHA256 over "<timestamp>.<body>"."""
+    timestamp = headers.get("X-Webhook-Timestamp", "")
+    if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > 300:
+        return False
+    expected = "sha256=" + hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, headers.get("X-Webhook-Signature", ""))
+
+
 def test_an_outside_program_works_through_the_api_with_a_token_from_the_staff_page(live_site, new_page, camera, orm):
     staff = staff_browser(live_site)
     home = staff.get("/")
@@ -62,6 +110,14 @@ def test_an_outside_program_works_through_the_api_with_a_token_from_the_staff_pa
     # Shown once: the list that follows names it by its first characters only.
     listing = staff.get("/api/tokens/").text
     assert f"{key[:8]}…" in listing and key not in listing
+    receiver = Receiver()
+    registered = post_form(
+        staff,
+        "/webhooks/new/",
+        {"url": receiver.url, "description": "Salariskoppeling", "events": ["task.created", "relation.relinked"]},
+    )
+    assert registered.status_code == 200, registered.text[:500]
+    secret = html.unescape(re.search(r'<code id="webhook-secret">([^<]+)</code>', registered.text).group(1)).strip()
 
     with program(live_site, key) as api:
         old = api.get("/api/relations/", params={"q": BOUND}).json()["results"]
@@ -103,6 +159,15 @@ def test_an_outside_program_works_through_the_api_with_a_token_from_the_staff_pa
         assert done.json()["moved_task_count"] == moving
 
         assert api.get(f"/api/tasks/{task_id}/").json()["relations"] == [new_id]
+        # The program's endpoint heard of both, signed with the secret the staff page showed once.
+        for kind in ("task.created", "relation.relinked"):
+            deliveries = receiver.events(kind)
+            assert deliveries, f"no {kind} delivery"
+            assert all(signed_by(secret, headers, body) for headers, body in deliveries), kind
+            assert not signed_by("another secret", *deliveries[0])
+        created_event = json.loads(receiver.events("task.created")[0][1])
+        assert created_event["data"]["task_id"] == task_id
+        assert "description" not in json.dumps(created_event)
         setups = [
             row["technical_setup"]
             for row in api.get("/api/subscriptions/", params={"relation": new_id}).json()["results"]
@@ -129,6 +194,14 @@ def test_an_outside_program_works_through_the_api_with_a_token_from_the_staff_pa
             from api.models import ApiToken
 
             token_pk = ApiToken.objects.get(name="Salariskoppeling").pk
+        # The program goes away: its endpoint too, so that later journeys deliver to nobody.
+        with orm(SUPPLIER_SCHEMA):
+            from webhooks.models import Endpoint
+
+            endpoint_pk = Endpoint.objects.get(url=receiver.url).pk
+        deleted = post_form(staff, f"/webhooks/{endpoint_pk}/delete/", {}, page_path=f"/webhooks/{endpoint_pk}/")
+        assert deleted.status_code == 302
+        receiver.server.shutdown()
         revoked = post_form(staff, f"/api/tokens/{token_pk}/revoke/", {}, page_path="/api/tokens/")
         assert revoked.status_code == 302
         assert "ingetrokken" in staff.get("/api/tokens/").text
