@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from demo.contractants import PORTAL_ADMIN
@@ -29,6 +28,7 @@ class Page:
     name: str
     path: str
     surface: str  # "staff", "portal" or "public" (no login)
+    status: int = 200  # a refusal page a person reads answers 404
 
 
 def _first_pk(model, **filters):
@@ -131,7 +131,7 @@ def all_pages() -> list[Page]:
         if name in {"staff:login", "staff:login_code", "staff:login_setup", "portal:login", "portal:login_code"}:
             surface = "public"
         pages.append(Page(name, "/" + fill(route, values), surface))
-    pages.append(Page("portal:invitation (invalid)", "/portal/invitations/not-a-token/", "public"))
+    pages.append(Page("portal:invitation (invalid)", "/portal/invitations/not-a-token/", "public", 404))
     return pages
 
 
@@ -151,15 +151,33 @@ def portal_login(page, live_site, email: str = PORTAL_ADMIN) -> None:
     expect(page.locator("#org-select")).to_be_visible()
 
 
-def visit(page, live_site, item: Page) -> bool:
-    """Open the page; False when it is not a full HTML page for a person (skipped)."""
-    try:
-        response = page.goto(live_site.url(SUPPLIER_SCHEMA, item.path))
-    except PlaywrightError:
-        return False  # an empty refusal (405 without a body) or a download
-    if response is None or response.status != 200 or response.request.redirected_from is not None:
-        return False
-    if "text/html" not in response.headers.get("content-type", ""):
-        return False
+# Asked from inside the page, so the browser's own cookies and its *.localhost resolution apply.
+PROBE_JS = """async (url) => {
+  const response = await fetch(url, {redirect: "manual", credentials: "same-origin"});
+  return {status: response.status, type: response.type, contentType: response.headers.get("content-type") || ""};
+}"""
+
+
+def visit(page, live_site, item: Page) -> str | None:
+    """Open the page; None when it is a full HTML page for a person, else why it is not one.
+
+    The route is asked first, without following redirects: Chromium answers an empty refusal (a
+    405 of a POST-only route) or a download with an error page of its own whose navigation would
+    interrupt the next visit. The sweeps list the reasons, so a page that drops out for another
+    reason than being a download, a fragment or a POST-only route is seen."""
+    url = live_site.url(SUPPLIER_SCHEMA, item.path)
+    if not page.url.startswith(live_site.url(SUPPLIER_SCHEMA, "")):
+        page.goto(live_site.url(SUPPLIER_SCHEMA, "/login/"))  # same origin for the probe
+    probe = page.evaluate(PROBE_JS, url)
+    if probe["type"] == "opaqueredirect":
+        return "a redirect"
+    if probe["status"] != item.status:
+        return f"status {probe['status']}"
+    if "text/html" not in probe["contentType"]:
+        return probe["contentType"] or "no content type"
+    response = page.goto(url, timeout=30_000)
+    if response is None or response.status != item.status or response.request.redirected_from is not None:
+        return f"changed between two requests: {response.status if response else 'no response'}"
     # An htmx fragment has no page around it: no stylesheet, no <main>.
-    return page.evaluate("() => !!document.querySelector('main') && !!document.querySelector('link[rel=stylesheet]')")
+    full = page.evaluate("() => !!document.querySelector('main') && !!document.querySelector('link[rel=stylesheet]')")
+    return None if full else "a fragment"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from tests.journeys.conftest import BASE_DIR, SUPPLIER_SCHEMA
@@ -44,7 +45,6 @@ def _violations(page, axe_script) -> list[str]:
     ]
 
 
-@pytest.mark.skip(reason="issue 18: unfinished, pages drop out of the visit (docs/decisions.md)")
 @pytest.mark.parametrize("locale, language", [("nl-NL", "nl"), ("en-GB", "en")])
 def test_every_staff_and_portal_page_has_no_serious_accessibility_violation(
     live_site, browser, orm, axe_script, locale, language
@@ -53,12 +53,17 @@ def test_every_staff_and_portal_page_has_no_serious_accessibility_violation(
         pages = all_pages()
     problems, visited = [], 0
     for surface, login in (("public", None), ("staff", staff_login), ("portal", portal_login)):
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
+        # bypass_csp: axe is injected as a script tag, which our Content-Security-Policy refuses.
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale, bypass_csp=True)
+        # Dutch is the default whatever the browser asks (DutchFirstLocaleMiddleware); English
+        # is the language switch's cookie.
+        cookie = {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_site.url(SUPPLIER_SCHEMA)}
+        context.add_cookies([cookie])
         page = context.new_page()
         if login:
             login(page, live_site)
         for item in (item for item in pages if item.surface == surface):
-            if not visit(page, live_site, item):
+            if visit(page, live_site, item):
                 continue
             visited += 1
             assert page.locator("html").get_attribute("lang") == language, item.path
@@ -83,7 +88,6 @@ def tab_to(page, selector: str, text: str | None = None, limit: int = 250) -> No
     raise AssertionError(f"Tab never reached {selector} {text or ''}")
 
 
-@pytest.mark.skip(reason="issue 18: keyboard walk written but not yet run green")
 def test_the_relink_wizard_with_the_keyboard_only(live_site, new_page, orm):
     from relations.models import Relation
 
@@ -119,7 +123,6 @@ def test_the_relink_wizard_with_the_keyboard_only(live_site, new_page, orm):
         assert TechnicalSetup.objects.get(contractant__schema_name="journey_dijk").subscription.relation_id == old.pk
 
 
-@pytest.mark.skip(reason="issue 18: keyboard walk written but not yet run green")
 def test_a_portal_membership_with_the_keyboard_only(live_site, new_page, orm):
     from contacts.models import ContactLink
 
@@ -127,6 +130,7 @@ def test_a_portal_membership_with_the_keyboard_only(live_site, new_page, orm):
     portal_login(jan, live_site, "jan@devries-prive.nl")
     tab_to(jan, ".portal-nav a", "Organisatie toevoegen")
     jan.keyboard.press("Enter")
+    jan.wait_for_url("**/portal/organisations/add/")
     tab_to(jan, "#id_customer_number")
     jan.keyboard.type("K1002")
     tab_to(jan, "#id_coc_number")
@@ -137,11 +141,12 @@ def test_a_portal_membership_with_the_keyboard_only(live_site, new_page, orm):
     with orm(SUPPLIER_SCHEMA):
         link = ContactLink.objects.get(contact__username="jan@devries-prive.nl", relation__customer_number="K1002")
         assert link.status == "requested"
+        organisation_code = link.relation.code
 
     # Anna administers the organisation: she approves the request with the keyboard.
     anna = new_page()
     portal_login(anna, live_site, "anna@bakkerijjansen.nl")
-    anna.goto(live_site.url(SUPPLIER_SCHEMA, f"/portal/o/{link.relation.code}/members/"))
+    anna.goto(live_site.url(SUPPLIER_SCHEMA, f"/portal/o/{organisation_code}/members/"))
     expect(anna.locator("main button[value=approve]").first).to_be_visible()
     tab_to(anna, "main button[value=approve]", "Jan de Vries")
     anna.keyboard.press("Enter")

@@ -4,7 +4,6 @@ behind a menu button that opens with the keyboard, with and without JavaScript."
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.journeys.conftest import SUPPLIER_SCHEMA
@@ -52,7 +51,6 @@ def _too_wide(page) -> str | None:
     return f"{result['scrollWidth']} px > {result['innerWidth']} px: " + "; ".join(result["offenders"])
 
 
-@pytest.mark.skip(reason="issue 18: unfinished, pages drop out of the visit (docs/decisions.md)")
 def test_every_staff_and_portal_page_fits_a_phone_screen(live_site, browser, orm):
     with orm(SUPPLIER_SCHEMA):
         pages = all_pages()
@@ -63,15 +61,16 @@ def test_every_staff_and_portal_page_fits_a_phone_screen(live_site, browser, orm
         if login:
             login(page, live_site)
         for item in (item for item in pages if item.surface == surface):
-            if not visit(page, live_site, item):
-                skipped.append(item.name)
+            if reason := visit(page, live_site, item):
+                skipped.append(f"{item.name} {item.path}: {reason}")
                 continue
             visited[surface] += 1
             if message := _too_wide(page):
                 problems.append(f"{item.name} {item.path}: {message}")
         context.close()
+    print("left out of the sweep:\n" + "\n".join(skipped))  # shown with pytest -rP
     enough = visited["staff"] >= 30 and visited["portal"] >= 8 and visited["public"] >= 2
-    assert enough, f"{visited}; not pages: {', '.join(skipped)}"
+    assert enough, f"{visited}; not pages:\n" + "\n".join(skipped)
     assert not problems, "pages wider than a 390 px phone:\n" + "\n".join(problems)
 
 

@@ -139,3 +139,56 @@ def test_the_security_log_is_for_staff_administrators_only(live_site, new_page, 
     expect(colleague.locator("h1")).to_have_text("Geen toegang")
     expect(colleague.get_by_role("link", name="Terug naar de startpagina")).to_have_attribute("href", "/")
     camera(colleague, "colleague-refused")
+
+
+def test_undo_keeps_a_task_that_was_linked_to_both_relations_on_both(live_site, new_page, camera, orm):
+    """Issue 18: a task linked to the old and the new relation before the relink is linked to both
+    again after the undo (the relink only dropped its old link; the undo must not move the new one)."""
+    moving = open_tasks_of(orm, "K1001")
+    task_pk = min(moving)
+
+    staff = new_page()
+    staff_login(staff, live_site, SUPPLIER_SCHEMA, "staff@journey.test")
+    links = staff.locator("#task-links .link-list")
+
+    # The support employee links the task to the new relation too, on the task's page.
+    staff.goto(live_site.url(SUPPLIER_SCHEMA, f"/tasks/{task_pk}/"))
+    # A second search replaces the first one's results (the picker keeps its box).
+    staff.fill("#link-search", "geen-zo-relatie")
+    expect(staff.locator("#link-results")).to_contain_text("Geen relatie")
+    staff.fill("#link-search", "brood")
+    staff.locator("#link-results label", has_text=NEW).locator("input[type=radio]").check()
+    staff.locator("#task-links button[type=submit]", has_text="Koppelen").click()
+    expect(links).to_contain_text(NEW)
+    expect(links).to_contain_text(OLD)
+    camera(staff, "task-linked-to-both")
+
+    # Relink: the task leaves the old relation and stays on the new one.
+    staff.goto(live_site.url(SUPPLIER_SCHEMA, "/relations/"))
+    staff.fill("#id_q", "bakkerij")
+    staff.locator("main a", has_text=OLD).first.click()
+    staff.locator("nav.tabs a", has_text="Abonnementen").click()
+    staff.click("a.button-primary[href*=relink]")
+    staff.fill("#relink-search", "brood")
+    staff.locator("#relink-results label", has_text=NEW).locator("input[type=radio]").check()
+    staff.click("main form.card button[type=submit]")
+    staff.locator(".preview button[type=submit]").click()
+    message = staff.locator(".messages")
+    expect(message).to_contain_text(f"Reis Bakkerij Jansen is nu gekoppeld aan {NEW}")
+    undo = message.locator("button", has_text="Deze omhanging ongedaan maken")
+    expect(undo).to_be_visible()
+    with orm(SUPPLIER_SCHEMA):
+        from tasks.models import TaskLink
+
+        assert set(TaskLink.objects.filter(task_id=task_pk).values_list("relation__name", flat=True)) == {NEW}
+
+    # Undo, from the success message's own button.
+    undo.click()
+    expect(staff.locator(".messages")).to_contain_text("Omhangen ongedaan gemaakt")
+
+    # Both links are back: the old one restored, the new one kept.
+    staff.goto(live_site.url(SUPPLIER_SCHEMA, f"/tasks/{task_pk}/"))
+    expect(links).to_contain_text(OLD)
+    expect(links).to_contain_text(NEW)
+    camera(staff, "task-linked-to-both-after-undo")
+    assert open_tasks_of(orm, "K1001") == moving
