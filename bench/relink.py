@@ -64,7 +64,7 @@ def generate_tasks(relation, count: int, *, status: str, label: str) -> None:
     closed_at = timezone.now() if status == Task.Status.CLOSED else None
     template = Task.objects.create(subject=f"{label} 0", status=status, closed_at=closed_at)
     TaskLink.objects.create(task=template, relation=relation, task_created_at=template.created_at)
-    fields = [f for f in Task._meta.concrete_fields if not f.primary_key]
+    fields = [f for f in Task._meta.concrete_fields if not f.primary_key and not f.generated]
     columns, values = [], []
     for f in fields:
         columns.append(f'"{f.column}"')

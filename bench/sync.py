@@ -49,7 +49,7 @@ def generate_rows(model, template, overrides: dict[str, str], source: str, param
 
     columns, values = [], []
     for f in model._meta.concrete_fields:
-        if f.primary_key:
+        if f.primary_key or f.generated:  # the database computes a generated column itself
             continue
         columns.append(f'"{f.column}"')
         if f.column in overrides:
