@@ -46,7 +46,7 @@ sys.path.insert(0, str(BASE_DIR))
 
 DATABASE = "bench_scale"
 # Raise when what the build makes changes: an older database is then built again.
-DATA_VERSION = "bench_scale data v1"
+DATA_VERSION = "bench_scale data v2"  # v2: contacts have a tussenvoegsel (infix)
 SCHEMA = "scale"
 CUSTOMER_SCHEMA = "scale_customer"
 STAFF_EMAIL = "staff@scale.test"
@@ -149,8 +149,23 @@ def _contact_first(c: str) -> str:
     return f"(CASE WHEN {rnd(c, 3, 100)} < 3 THEN '' ELSE {pick(FIRST_NAMES, c, 1)} END)"
 
 
-def _contact_last(c: str) -> str:
+# "van den Berg" is infix "van den" and last name "Berg", as the contact form stores it.
+INFIXES = [name.rpartition(" ")[0] for name in LAST_NAMES]
+SURNAMES = [name.rpartition(" ")[2] for name in LAST_NAMES]
+
+
+def _contact_family(c: str) -> str:
+    """The family name as one shows it ("van den Berg"; "Administratie Jansen" for a shared box)."""
     return f"(CASE WHEN {rnd(c, 3, 100)} < 3 THEN 'Administratie ' ELSE '' END || {pick(LAST_NAMES, c, 2)})"
+
+
+def _contact_infix(c: str) -> str:
+    return f"(CASE WHEN {rnd(c, 3, 100)} < 3 THEN '' ELSE {pick(INFIXES, c, 2)} END)"
+
+
+def _contact_last(c: str) -> str:
+    shared_box = f"'Administratie ' || {pick(LAST_NAMES, c, 2)}"
+    return f"(CASE WHEN {rnd(c, 3, 100)} < 3 THEN {shared_box} ELSE {pick(SURNAMES, c, 2)} END)"
 
 
 def _contact_email(c: str) -> str:
@@ -189,9 +204,10 @@ class Builder:
         self.step(
             "contacts_contact",
             f"""
-            INSERT INTO contacts_contact (id, code, first_name, last_name, job_title, email, username, phone, kind,
-                status, created_at, updated_at, notify_scope, notify_trigger, version)
-            SELECT {cb} + g, md5('scale-contact-' || g)::uuid, {_contact_first(c)}, {_contact_last(c)},
+            INSERT INTO contacts_contact (id, code, first_name, infix, last_name, job_title, email, username, phone,
+                kind, status, created_at, updated_at, notify_scope, notify_trigger, version)
+            SELECT {cb} + g, md5('scale-contact-' || g)::uuid, {_contact_first(c)}, {_contact_infix(c)},
+                {_contact_last(c)},
                 {pick(JOB_TITLES, c, 5)}, {_contact_email(c)}, {_contact_email(c)},
                 CASE WHEN {rnd(c, 6, 10)} < 3 THEN '' ELSE '+316' || lpad({rnd(c, 7, 100000000)}::text, 8, '0') END,
                 CASE WHEN {rnd(c, 3, 100)} < 3 AND g > {n_persons} THEN 'shared' ELSE 'person' END,
@@ -204,7 +220,7 @@ class Builder:
         n = "g"
         person = "(g % 12 = 0 AND g > 2)"
         company_name = f"({pick(LAST_NAMES, n, 11)} || ' ' || {pick(TRADES, n, 12)} || {pick(SUFFIXES, n, 13)})"
-        person_name = f"(trim({_contact_first('g / 12')} || ' ' || {_contact_last('g / 12')}))"
+        person_name = f"(trim({_contact_first('g / 12')} || ' ' || {_contact_family('g / 12')}))"
         letters = f"{pick(POSTCODE_LETTERS, n, 17)} || {pick(POSTCODE_LETTERS, n, 18)}"
         self.step(
             "relations_relation",
@@ -485,7 +501,8 @@ class Builder:
             f"""
             INSERT INTO portal_sync_remoteuser (external_id, data)
             SELECT DISTINCT {prefix} || c.code,
-                jsonb_build_object('email', c.username, 'name', trim(c.first_name || ' ' || c.last_name))
+                jsonb_build_object('email', c.username,
+                    'name', concat_ws(' ', nullif(c.first_name, ''), nullif(c.infix, ''), c.last_name))
             FROM contacts_contactlink l JOIN contacts_contact c ON c.id = l.contact_id
             JOIN relations_relation r ON r.id = l.relation_id
             WHERE l.sync_client_online AND r.sync_client_online AND r.is_active AND c.status = 'active'
