@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 
 import phonenumbers
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from contacts.models import AttributeDefinition, Contact, ContactEmail, ContactLink, MergeRecord
 from contacts.names import split_infix
-from staff.lookups import contains
+from staff.lookups import AnyOf, contains
 from staff.ui import search_text
 
 # The most a picker offers: a name to choose from, never a list to scroll through.
@@ -58,8 +59,11 @@ def contact_matches(query: str) -> Q:
     infix, last_name = split_infix(query)
     if infix:
         matches |= Q(contains("last_name", last_name), infix__iexact=infix)
-    # A merged contact's other address (few rows: a contact has one after a merge).
-    matches |= Q(pk__in=ContactEmail.objects.filter(contains("email", query)).values("contact_id"))
+    # A merged contact's other address (few rows: a contact has one after a merge). As = ANY of
+    # an array, not IN: IN (subquery) inside this OR made every search a sequential scan of all
+    # contacts (107 ms for the picker at 250,000; issue 17).
+    others = ContactEmail.objects.filter(contains("email", query)).values("contact_id")
+    matches |= Q(AnyOf(F("pk"), ArraySubquery(others)))
     e164, digits = _phone_forms(query)
     if e164:
         matches |= Q(phone=e164)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from contacts.models import Contact
 from contacts.selectors import MATCH_ORDER, contact_matches
 from relations.models import Relation
-from staff.lookups import contains
+from staff.lookups import AnyOf, contains
 from staff.ui import parse_id, search_text
 from tasks.models import Task, TaskLink, TaskMessage
 
@@ -56,18 +56,6 @@ class WordSimilar(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{rhs} <%% {lhs}", (*rhs_params, *lhs_params)
-
-
-class AnyOf(Lookup):
-    """column = ANY(array): the column's value is one of the array's."""
-
-    lookup_name = "any_of"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
 
 
 def _resembles(column: str, text: str) -> WordSimilar:

@@ -23,6 +23,20 @@ class ILike(Lookup):
         return f"{lhs} ILIKE {rhs}", (*lhs_params, *rhs_params)
 
 
+class AnyOf(Lookup):
+    """column = ANY(array). With the array an ArraySubquery, PostgreSQL reads the ids once (an
+    InitPlan) and looks each one up by index, also inside an OR of other indexed conditions,
+    where `column IN (subquery)` turns the whole OR into a sequential scan."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
 def contains(column: str, text: str) -> ILike:
     """`column` contains `text`, any case; % and _ in the text are taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
