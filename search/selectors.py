@@ -15,13 +15,12 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, TrigramWordSimilarity
 from django.db.models import CharField, F, Func, Q, QuerySet, TextField, Value
 from django.db.models.functions import Lower
-from django.db.models.lookups import Lookup
 from django.utils import timezone
 
 from contacts.models import Contact
 from contacts.selectors import MATCH_ORDER, contact_matches
 from relations.models import Relation
-from staff.lookups import AnyOf, contains
+from staff.lookups import AnyOf, Operator, contains
 from staff.ui import parse_id, search_text
 from tasks.models import Task, TaskLink, TaskMessage
 
@@ -37,25 +36,19 @@ class DutchVector(Func):
     output_field = TextField()
 
 
-class Matches(Lookup):
+class Matches(Operator):
+    """vector @@ query: full-text match, served by the functional full-text indexes."""
+
     lookup_name = "matches"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} @@ {rhs}", (*lhs_params, *rhs_params)
+    prepare_rhs = True
+    sql = "{column} @@ {value}"
 
 
-class WordSimilar(Lookup):
+class WordSimilar(Operator):
     """query <% column: the query resembles a word sequence in the column (pg_trgm word similarity)."""
 
     lookup_name = "word_similar"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{rhs} <%% {lhs}", (*rhs_params, *lhs_params)
+    sql = "{value} <%% {column}"
 
 
 def _resembles(column: str, text: str) -> WordSimilar:

@@ -11,30 +11,36 @@ from django.db.models import CharField, F, Value
 from django.db.models.lookups import Lookup
 
 
-class ILike(Lookup):
+class Operator(Lookup):
+    """A lookup written as PostgreSQL writes the condition, `sql` with {column} and {value}
+    (Django's own lookups wrap the column in functions that keep the index from serving)."""
+
+    prepare_rhs = False
+    sql: str  # "%" doubled: the SQL goes through the driver's parameter formatting
+
+    def as_sql(self, compiler, connection):
+        column, column_params = self.process_lhs(compiler, connection)
+        value, value_params = self.process_rhs(compiler, connection)
+        params = (*column_params, *value_params)
+        if self.sql.index("{value}") < self.sql.index("{column}"):
+            params = (*value_params, *column_params)
+        return self.sql.format(column=column, value=value), params
+
+
+class ILike(Operator):
     """column ILIKE pattern, without Django's UPPER() around the column, so the trigram index serves it."""
 
     lookup_name = "ilike"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} ILIKE {rhs}", (*lhs_params, *rhs_params)
+    sql = "{column} ILIKE {value}"
 
 
-class AnyOf(Lookup):
+class AnyOf(Operator):
     """column = ANY(array). With the array an ArraySubquery, PostgreSQL reads the ids once (an
     InitPlan) and looks each one up by index, also inside an OR of other indexed conditions,
     where `column IN (subquery)` turns the whole OR into a sequential scan."""
 
     lookup_name = "any_of"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+    sql = "{column} = ANY({value})"
 
 
 def contains(column: str, text: str) -> ILike:
