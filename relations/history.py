@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet, Subquery
 from django.utils.translation import gettext as _
 
+from contacts import names
 from contacts.models import Contact, ContactLink
 from relations.models import Relation
 from staff.history import HistoryEntry, group_by_source, history_keys, render_records
@@ -86,7 +87,9 @@ def _own_render(relation: Relation, refs: Refs) -> Rendered:
         entries = render_records(
             Contact.history.model,
             refs["contact"],
-            lambda r: _("Contact %(name)s") % {"name": r.instance},
+            # The name as the record has it: `r.instance` would read the contact's fields that
+            # history leaves out, one query per entry.
+            lambda r: _("Contact %(name)s") % {"name": names.full_name(r.first_name, r.infix, r.last_name)},
             CONTACT_FIELDS,
         )
         rendered.update({("contact", ref): entry for ref, entry in entries.items()})

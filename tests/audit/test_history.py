@@ -111,24 +111,32 @@ def test_the_timeline_is_paged_and_costs_the_same_queries_however_long(
     relation = RelationFactory(name="Bakkerij Jansen")
     url = f"/relations/{relation.pk}/history/"
 
-    def changes(count: int) -> None:
+    def changes(count: int, *, contacts: int) -> None:
         for number in range(count):
             task = TaskFactory(relations=[relation])
             task_update(task=task, actor=supplier_user, data={"subject": f"Nieuw onderwerp {number}"})
+            if number >= contacts:
+                continue
+            # A contact's changes too: each entry names the contact (once one query per entry).
+            contact = ContactFactory(first_name="Bert", last_name=f"Bakker {number}")
+            link_contact(contact=contact, relation=relation, actor=supplier_user)
+            update_contact(contact=contact, actor=supplier_user, data={"phone": f"06123456{number:02d}"})
 
-    changes(20)
+    changes(20, contacts=1)
     relation_update(relation=relation, actor=supplier_user, data={"city": "Deventer"})
     english.get(url)
     with CaptureQueriesContext(connection) as first_page:
         english.get(url)
-    changes(40)
+    changes(40, contacts=40)
     relation_update(relation=relation, actor=supplier_user, data={"city": "Zwolle"})
 
     with django_assert_max_num_queries(len(first_page)):
         first = english.get(url).content.decode()
     second = english.get(f"{url}?page=2").content.decode()
-    # 60 tasks linked and changed, two changes of the relation (a task's creation is its link's)
-    assert len(rows(first)) == 50 and "Page 1 of 3" in first
+    # 60 tasks linked and changed, 41 contacts linked and changed, two changes of the relation
+    # (a task's creation is its link's)
+    assert len(rows(first)) == 50 and "Page 1 of" in first
+    assert any("Contact Bert Bakker" in row for row in rows(first))
     assert "Zwolle" in rows(first)[0]  # the newest change first
     assert len(rows(second)) == 50 and not set(rows(first)) & set(rows(second))
 
