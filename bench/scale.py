@@ -145,8 +145,13 @@ $$;
 """
 
 
+def _shared_box(c: str) -> str:
+    """SQL: contact `c` is an office's shared mailbox ("Administratie Jansen"): 3 in 100."""
+    return f"{rnd(c, 3, 100)} < 3"
+
+
 def _contact_first(c: str) -> str:
-    return f"(CASE WHEN {rnd(c, 3, 100)} < 3 THEN '' ELSE {pick(FIRST_NAMES, c, 1)} END)"
+    return f"(CASE WHEN {_shared_box(c)} THEN '' ELSE {pick(FIRST_NAMES, c, 1)} END)"
 
 
 # "van den Berg" is infix "van den" and last name "Berg", as the contact form stores it.
@@ -156,21 +161,21 @@ SURNAMES = [name.rpartition(" ")[2] for name in LAST_NAMES]
 
 def _contact_family(c: str) -> str:
     """The family name as one shows it ("van den Berg"; "Administratie Jansen" for a shared box)."""
-    return f"(CASE WHEN {rnd(c, 3, 100)} < 3 THEN 'Administratie ' ELSE '' END || {pick(LAST_NAMES, c, 2)})"
+    return f"(CASE WHEN {_shared_box(c)} THEN 'Administratie ' ELSE '' END || {pick(LAST_NAMES, c, 2)})"
 
 
 def _contact_infix(c: str) -> str:
-    return f"(CASE WHEN {rnd(c, 3, 100)} < 3 THEN '' ELSE {pick(INFIXES, c, 2)} END)"
+    return f"(CASE WHEN {_shared_box(c)} THEN '' ELSE {pick(INFIXES, c, 2)} END)"
 
 
 def _contact_last(c: str) -> str:
-    shared_box = f"'Administratie ' || {pick(LAST_NAMES, c, 2)}"
-    return f"(CASE WHEN {rnd(c, 3, 100)} < 3 THEN {shared_box} ELSE {pick(SURNAMES, c, 2)} END)"
+    office = f"'Administratie ' || {pick(LAST_NAMES, c, 2)}"
+    return f"(CASE WHEN {_shared_box(c)} THEN {office} ELSE {pick(SURNAMES, c, 2)} END)"
 
 
 def _contact_email(c: str) -> str:
     return (
-        f"(lower(CASE WHEN {rnd(c, 3, 100)} < 3 THEN 'administratie' ELSE {pick(FIRST_NAMES, c, 1)} END)"
+        f"(lower(CASE WHEN {_shared_box(c)} THEN 'administratie' ELSE {pick(FIRST_NAMES, c, 1)} END)"
         f" || '.' || replace(lower({pick(LAST_NAMES, c, 2)}), ' ', '') || ({c})::text || '@' || {pick(DOMAINS, c, 4)})"
     )
 
@@ -210,7 +215,7 @@ class Builder:
                 {_contact_last(c)},
                 {pick(JOB_TITLES, c, 5)}, {_contact_email(c)}, {_contact_email(c)},
                 CASE WHEN {rnd(c, 6, 10)} < 3 THEN '' ELSE '+316' || lpad({rnd(c, 7, 100000000)}::text, 8, '0') END,
-                CASE WHEN {rnd(c, 3, 100)} < 3 AND g > {n_persons} THEN 'shared' ELSE 'person' END,
+                CASE WHEN {_shared_box(c)} AND g > {n_persons} THEN 'shared' ELSE 'person' END,
                 CASE WHEN {rnd(c, 8, 100)} < 4 AND g > {n_persons} THEN 'inactive' ELSE 'active' END,
                 now() - ({N_CONTACTS} - g) * interval '10 minutes', now() - ({N_CONTACTS} - g) * interval '10 minutes',
                 'own', 'every_change', 1
