@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 from collections.abc import Container
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import holidays
@@ -37,7 +37,8 @@ class BusinessCalendar:
     closes: datetime.time
     # ISO weekdays, Monday = 1.
     weekdays: frozenset[int] = frozenset({1, 2, 3, 4, 5})
-    closed_days: Container[datetime.date] = frozenset()
+    # Out of the hash (a holidays calendar is a dict), still compared: calendars are cache keys.
+    closed_days: Container[datetime.date] = field(default=frozenset(), hash=False)
 
     def is_business_day(self, day: datetime.date) -> bool:
         return day.isoweekday() in self.weekdays and day not in self.closed_days
@@ -94,20 +95,53 @@ def add_business_minutes(start: datetime.datetime, minutes: int, calendar: Busin
     raise ValueError("no business hours within reach")
 
 
+def _open_time(
+    calendar: BusinessCalendar, day: datetime.date, a: datetime.datetime, b: datetime.datetime
+) -> datetime.timedelta:
+    """The part of `day`'s business hours between the UTC moments `a` and `b`."""
+    if not calendar.is_business_day(day):
+        return datetime.timedelta()
+    opens, closes = calendar.window(day)
+    begin, end = max(a, opens), min(b, closes)
+    return end - begin if end > begin else datetime.timedelta()
+
+
+_ALL_DAY = (datetime.datetime.min.replace(tzinfo=UTC), datetime.datetime.max.replace(tzinfo=UTC))
+
+
+@lru_cache(maxsize=256)
+def _year_running_totals(calendar: BusinessCalendar, year: int) -> tuple[int, ...]:
+    """Item i: the business seconds of the first i days of `year` (whole days, DST included)."""
+    totals, day = [0], datetime.date(year, 1, 1)
+    while day.year == year:
+        totals.append(totals[-1] + int(_open_time(calendar, day, *_ALL_DAY).total_seconds()))
+        day += datetime.timedelta(days=1)
+    return tuple(totals)
+
+
+def _whole_days_seconds(calendar: BusinessCalendar, first: datetime.date, stop: datetime.date) -> int:
+    """The business seconds of the whole days from `first` up to (not including) `stop`: read
+    from a running total per year, so a span of years costs a few look-ups, not a loop over
+    its days (a task overdue since last year is on every page of the breached queue)."""
+    total = 0
+    for year in range(first.year, stop.year + 1):
+        totals, new_year = _year_running_totals(calendar, year), datetime.date(year, 1, 1)
+        begin = (first - new_year).days if year == first.year else 0
+        end = (stop - new_year).days if year == stop.year else len(totals) - 1
+        total += totals[end] - totals[begin]
+    return total
+
+
 def business_minutes_between(a: datetime.datetime, b: datetime.datetime, calendar: BusinessCalendar) -> int:
     """Whole business minutes from `a` to `b`; negative when `b` is before `a`."""
     if b < a:
         return -business_minutes_between(b, a, calendar)
     a, b = a.astimezone(UTC), b.astimezone(UTC)
-    total = datetime.timedelta()
-    day, last = _local_day(a, calendar), _local_day(b, calendar)
-    while day <= last:
-        if calendar.is_business_day(day):
-            opens, closes = calendar.window(day)
-            begin, end = max(a, opens), min(b, closes)
-            if end > begin:
-                total += end - begin
-        day += datetime.timedelta(days=1)
+    first, last = _local_day(a, calendar), _local_day(b, calendar)
+    total = _open_time(calendar, first, a, b)
+    if last > first:
+        total += datetime.timedelta(seconds=_whole_days_seconds(calendar, first + datetime.timedelta(days=1), last))
+        total += _open_time(calendar, last, a, b)
     return int(total.total_seconds() // 60)
 
 

@@ -85,6 +85,41 @@ def test_business_minutes_between():
     assert business_minutes_between(at(2026, 4, 26, 12, 0), at(2026, 5, 2, 12, 0), CALENDAR) == 4 * 540
 
 
+def test_business_minutes_over_years_count_every_day():
+    """A task overdue since last year: the whole days between come from a running total per
+    year, and give what counting day by day gives (weekends, holidays, DST)."""
+    plain = BusinessCalendar(tz=AMS, opens=datetime.time(9, 0), closes=datetime.time(18, 0))
+    # 2025 has 261 weekdays.
+    assert business_minutes_between(at(2025, 1, 1, 0), at(2026, 1, 1, 0), plain) == 261 * 540
+
+    def day_by_day(a, b, calendar):
+        total, day = datetime.timedelta(), a.date()
+        while day <= b.date():
+            if calendar.is_business_day(day):
+                opens, closes = calendar.window(day)
+                begin, end = max(a, opens), min(b, closes)
+                total += max(end - begin, datetime.timedelta())
+            day += datetime.timedelta(days=1)
+        return int(total.total_seconds() // 60)
+
+    for a, b in [
+        (at(2024, 11, 28, 10, 15), at(2026, 12, 2, 16, 40)),
+        (at(2025, 12, 31, 17, 0), at(2026, 1, 2, 9, 0)),
+        (at(2023, 2, 27, 8, 0), at(2026, 4, 28, 12, 0)),
+    ]:
+        assert business_minutes_between(a, b, CALENDAR) == day_by_day(a, b, CALENDAR)
+        assert business_minutes_between(b, a, CALENDAR) == -day_by_day(a, b, CALENDAR)
+
+
+def test_a_whole_day_across_the_dst_change_has_its_real_length():
+    # Open all day, every day: 29 March 2026 (clocks forward) has one hour less.
+    always = BusinessCalendar(
+        tz=AMS, opens=datetime.time(0, 0), closes=datetime.time(23, 59), weekdays=frozenset(range(1, 8))
+    )
+    assert business_minutes_between(at(2026, 3, 27, 0), at(2026, 4, 1, 0), always) == 5 * 1439 - 60
+    assert business_minutes_between(at(2026, 10, 23, 0), at(2026, 10, 28, 0), always) == 5 * 1439 + 60
+
+
 def test_without_holidays_a_holiday_is_a_business_day():
     plain = BusinessCalendar(tz=AMS, opens=datetime.time(8, 30), closes=datetime.time(17, 30))
     assert add_business_minutes(at(2026, 4, 24, 17, 0), 60, plain) == at(2026, 4, 27, 9, 0)
