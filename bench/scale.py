@@ -912,18 +912,14 @@ SLA_AND_TEAM_QUEUES = ("breached", "due_today", "team")
 def queue_rows(schema: str, staff_email: str) -> dict[str, int]:
     """How many rows the first page of each of SLA_AND_TEAM_QUEUES shows in `schema`."""
     from django.contrib.auth import get_user_model
-    from django.db import connection
+    from django_tenants.utils import schema_context
 
     from staff.ui import PAGE_SIZE
     from tasks.selectors import queue_filters, task_list
-    from tenants.models import Contractant
 
-    connection.set_tenant(Contractant.objects.get(schema_name=schema))
-    try:
+    with schema_context(schema):
         user = get_user_model().objects.get(username=staff_email)
         return {queue: task_list(**queue_filters(queue, user))[:PAGE_SIZE].count() for queue in SLA_AND_TEAM_QUEUES}
-    finally:
-        connection.set_schema_to_public()
 
 
 def fill_demo_queues(schema: str, staff_email: str, rows: dict[str, int]) -> None:
@@ -932,21 +928,18 @@ def fill_demo_queues(schema: str, staff_email: str, rows: dict[str, int]) -> Non
     queues are empty, and growth would compare an empty page with a full one: what the table
     should show is what grows with the data, not with the rows drawn. Only the bench database
     changes (its copy of the demo), and only once: a filled queue is left as it is."""
-    from datetime import datetime, timedelta
-    from datetime import time as day_time
+    from datetime import timedelta
 
     from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.utils import timezone
+    from django_tenants.utils import schema_context
 
     from staff.models import Team
     from tasks.models import Task
-    from tasks.selectors import DESK_ZONE
-    from tenants.models import Contractant
+    from tasks.selectors import desk_midnight
 
     have = queue_rows(schema, staff_email)
-    connection.set_tenant(Contractant.objects.get(schema_name=schema))
-    try:
+    with schema_context(schema):
         now = timezone.now()
         running = Task.objects.filter(status__in=[Task.Status.NEW, Task.Status.OPEN], sla_breached_at__isnull=True)
         if (missing := rows["breached"] - have["breached"]) > 0:
@@ -955,26 +948,15 @@ def fill_demo_queues(schema: str, staff_email: str, rows: dict[str, int]) -> Non
             Task.objects.filter(pk__in=ids).update(resolution_due_at=late, response_due_at=late, sla_breached_at=late)
         if (missing := rows["due_today"] - have["due_today"]) > 0:
             # Halfway between now and midnight: still due today while the bench runs.
-            midnight = datetime.combine(
-                timezone.localtime(now, DESK_ZONE).date() + timedelta(days=1), day_time(), DESK_ZONE
-            )
-            due = now + (midnight - now) / 2
-            ids = list(
-                running.filter(sla_breached_at__isnull=True).order_by("pk").values_list("pk", flat=True)[:missing]
-            )
+            due = now + (desk_midnight(now) - now) / 2
+            ids = list(running.order_by("pk").values_list("pk", flat=True)[:missing])
             Task.objects.filter(pk__in=ids).update(resolution_due_at=due, response_due_at=due, first_response_at=None)
         if (missing := rows["team"] - have["team"]) > 0:
             team, _created = Team.objects.get_or_create(name="Salaris")
             team.members.add(get_user_model().objects.get(username=staff_email))
-            ids = list(
-                Task.objects.exclude(status=Task.Status.CLOSED)
-                .filter(team__isnull=True)
-                .order_by("-pk")
-                .values_list("pk", flat=True)[:missing]
-            )
+            open_without_team = Task.objects.exclude(status=Task.Status.CLOSED).filter(team__isnull=True)
+            ids = list(open_without_team.order_by("-pk").values_list("pk", flat=True)[:missing])
             Task.objects.filter(pk__in=ids).update(team=team)
-    finally:
-        connection.set_schema_to_public()
 
 
 # (page, kind, who, URL name, args from the size, query string, htmx fragment)

@@ -68,10 +68,15 @@ def sla_breached(now: datetime) -> Q:
     return ~Q(status=Task.Status.CLOSED) & (Q(sla_breached_at__isnull=False) | (RUNNING & sla_overdue(now)))
 
 
+def desk_midnight(now: datetime) -> datetime:
+    """The end of the desk's day that `now` falls in: the next midnight here."""
+    today = timezone.localtime(now, DESK_ZONE).date()
+    return datetime.combine(today + timedelta(days=1), time(), tzinfo=DESK_ZONE)
+
+
 def sla_due_today(now: datetime) -> Q:
     """Running tasks not yet breached with a due time before midnight (Amsterdam)."""
-    today = timezone.localtime(now, DESK_ZONE).date()
-    midnight = datetime.combine(today + timedelta(days=1), time(), tzinfo=DESK_ZONE)
+    midnight = desk_midnight(now)
     due = Q(resolution_due_at__lt=midnight) | Q(first_response_at__isnull=True, response_due_at__lt=midnight)
     return RUNNING & Q(sla_breached_at__isnull=True) & ~sla_overdue(now) & due
 
