@@ -959,6 +959,49 @@ def fill_demo_queues(schema: str, staff_email: str, rows: dict[str, int]) -> Non
             Task.objects.filter(pk__in=ids).update(team=team)
 
 
+# The most rows a contact or relation page, picker or search group of the table shows: the API's
+# page (50), a picker's (contacts.selectors.PICKER_LIMIT, 20), the relation picker's and the
+# duplicate check's (10), plus one to tell "more" from "all".
+DEMO_MATCHES = 51
+
+
+def fill_demo_names(schema: str) -> None:
+    """Give the demo as many contacts, and contacts and relations named "Jansen" (the bench's
+    query), as the production-size contractant's first pages show. The demo seed has a handful
+    of contacts, so the contact API and the pickers would compare a page of 9 rows with one of
+    50: growth should follow the data, not the rows drawn (as with fill_demo_queues). Only the
+    bench database changes (its copy of the demo), and only once: each contact and relation is
+    linked to the demo's first relation, so its tabs and searches show them too."""
+    from django_tenants.utils import schema_context
+
+    from contacts.models import Contact, ContactLink
+    from relations.models import Relation
+
+    with schema_context(schema):
+        have = Contact.objects.filter(last_name="Jansen", email__endswith="@jansen.demo.test").count()
+        if have >= DEMO_MATCHES:
+            return
+        relation = Relation.objects.order_by("pk").first()
+        contacts = Contact.objects.bulk_create(
+            Contact(
+                first_name=FIRST_NAMES[k % len(FIRST_NAMES)],
+                last_name="Jansen",
+                email=f"{FIRST_NAMES[k % len(FIRST_NAMES)].lower()}.{k}@jansen.demo.test",
+                username=f"{FIRST_NAMES[k % len(FIRST_NAMES)].lower()}.{k}@jansen.demo.test",
+            )
+            for k in range(have, DEMO_MATCHES)
+        )
+        ContactLink.objects.bulk_create(ContactLink(contact=contact, relation=relation) for contact in contacts)
+        Relation.objects.bulk_create(
+            Relation(
+                name=f"Jansen {TRADES[k % len(TRADES)]} {k}{SUFFIXES[k % len(SUFFIXES)]}",
+                customer_number=f"DJ{k:05d}",
+                city=CITIES[k % len(CITIES)],
+            )
+            for k in range(have, DEMO_MATCHES)
+        )
+
+
 # (page, kind, who, URL name, args from the size, query string, htmx fragment)
 PAGES = [
     ("staff-home", "list", "staff", "staff:home", None, "", False),
@@ -1226,6 +1269,7 @@ def measure(args) -> None:
     supplier = next(demo for demo in DEMO_CONTRACTANTS if demo.is_supplier)
     customer = next(demo for demo in DEMO_CONTRACTANTS if not demo.is_supplier)
     fill_demo_queues(supplier.schema_name, supplier.staff_email, queue_rows(SCHEMA, STAFF_EMAIL))
+    fill_demo_names(supplier.schema_name)
     sizes = [
         Size("demo", supplier.schema_name, supplier.staff_email, customer.schema_name, customer.staff_email),
         Size("prod", SCHEMA, STAFF_EMAIL, CUSTOMER_SCHEMA, "beheer@scale-customer.test"),

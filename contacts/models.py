@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Collate, Lower
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
@@ -100,7 +100,10 @@ class Contact(models.Model):
         ]
         indexes = [
             models.Index(Lower("last_name"), name="contact_last_name_lower"),
-            models.Index(fields=["name_key"], name="contact_name_key"),
+            # The key in byte order ("C"): an equal key, and one that starts with what was typed
+            # (LIKE 'jans%' as a range, whatever the database's collation), read in name order
+            # and cut at the first page (contacts.selectors.NAME_KEY_ORDER).
+            models.Index(Collate("name_key", "C"), "first_name", "id", name="contact_name_key_order"),
             # The ORDER BY of every contact list and picker (contacts.selectors.LIST_ORDER).
             models.Index(fields=["last_name", "first_name", "id"], name="contact_list_order"),
         ]

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Collate, Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from stdnum.exceptions import ValidationError as StdnumValidationError
@@ -98,6 +98,15 @@ class Relation(models.Model):
             models.Index(Lower("name"), name="relation_name_lower"),
             # The relation list's order: its page is read from this index, not by sorting all.
             models.Index(fields=["name", "id"], name="relation_name_order"),
+            # The pickers' first tier: active relations whose name starts with what was typed
+            # (LIKE 'jans%' in byte order, whatever the collation), in that order, cut at the
+            # first page (relations.selectors.relation_search).
+            models.Index(
+                Collate(Lower("name"), "C"),
+                "id",
+                name="relation_active_name_prefix",
+                condition=models.Q(is_active=True),
+            ),
         ]
 
     def __str__(self) -> str:

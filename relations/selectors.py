@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db.models import Expression, Q, QuerySet
+from django.db.models.functions import Collate, Lower
 
 from relations.models import Relation
-from staff.lookups import contains
+from staff.lookups import contains, starts_with
 from staff.ui import search_text
 
 # Figures that apps above add to every row of the relation list (tasks: open_task_count),
@@ -57,14 +58,26 @@ def with_list_figures(relations: list[Relation]) -> list[Relation]:
     return relations
 
 
+# A name as the index relation_active_name_prefix holds it: lower case, in byte order.
+ACTIVE_NAME_PREFIX = Collate(Lower("name"), "C")
+
+
 def relation_search(*, query: str, exclude_pk: int | None = None, limit: int = 10) -> list[Relation]:
-    """Live search for pickers: by name, customer number or KvK number."""
+    """Live search for pickers: by name, customer number or KvK number. First the active
+    relations whose name starts with the query, by name, read from the index in that order
+    (one query when they fill the picker, as "jansen" among 100,000 relations does); then the
+    other matches, active first, by name."""
     query = search_text(query)
     if len(query) < 2:
         return []
-    relations = Relation.objects.filter(
-        Q(contains("name", query)) | Q(contains("customer_number", query)) | Q(contains("coc_number", query))
-    ).order_by("-is_active", "name", "pk")
+    relations = Relation.objects.all()
     if exclude_pk is not None:
         relations = relations.exclude(pk=exclude_pk)
-    return list(relations[:limit])
+    starting = Q(starts_with(ACTIVE_NAME_PREFIX, query.lower()), is_active=True)
+    found = list(relations.filter(starting).order_by(ACTIVE_NAME_PREFIX, "pk")[:limit])
+    if len(found) < limit:
+        others = relations.filter(
+            Q(contains("name", query)) | Q(contains("customer_number", query)) | Q(contains("coc_number", query))
+        ).exclude(starting)
+        found += others.order_by("-is_active", "name", "pk")[: limit - len(found)]
+    return found

@@ -18,9 +18,10 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from contacts.models import Contact
-from contacts.selectors import MATCH_ORDER, contact_matches
+from contacts.selectors import MATCH_ORDER, NAME_KEY_ORDER, contact_matches, name_key_starts
 from relations.models import Relation
-from staff.lookups import AnyOf, Operator, contains
+from relations.selectors import ACTIVE_NAME_PREFIX
+from staff.lookups import AnyOf, Operator, contains, starts_with
 from staff.ui import parse_id, search_text
 from tasks.models import Task, TaskLink, TaskMessage
 
@@ -77,6 +78,17 @@ class SearchResults:
 
 def _group(rows, limit: int) -> Group:
     rows = list(rows[: limit + 1])
+    return Group(items=rows[:limit], more=len(rows) > limit)
+
+
+def _group_starting_first(starting, others, limit: int) -> Group:
+    """The rows whose name starts with the query (`starting`, read from an index in its order
+    and cut at the page), then, only when they do not fill it, the other matches (`others`,
+    which exclude them): a common name ("jansen") is one short read instead of a sort of
+    thousands of matches (issue 17)."""
+    rows = list(starting[: limit + 1])
+    if len(rows) <= limit:
+        rows += others[: limit + 1 - len(rows)]
     return Group(items=rows[:limit], more=len(rows) > limit)
 
 
@@ -140,7 +152,9 @@ def _relations_numbered(query: str):
 
 
 def search_relations(query: str, *, limit: int = GROUP_LIMIT) -> Group:
-    """By name (also with a typo: trigram word similarity), customer number, KvK number or city."""
+    """By name (also with a typo: trigram word similarity), customer number, KvK number or city:
+    the active relations whose name starts with the query first, by name; then the others,
+    active first, the most alike first."""
     matches = (
         Q(contains("name", query))
         | Q(_resembles("name", query))
@@ -148,20 +162,25 @@ def search_relations(query: str, *, limit: int = GROUP_LIMIT) -> Group:
         | Q(contains("coc_number", query))
         | Q(contains("city", query))
     )
-    relations = (
+    starting = Q(starts_with(ACTIVE_NAME_PREFIX, query.lower()), is_active=True)
+    others = (
         Relation.objects.filter(matches)
+        .exclude(starting)
         .annotate(likeness=TrigramWordSimilarity(query, "name"))
         .order_by("-is_active", "-likeness", "name", "pk")
     )
-    return _group(relations, limit)
+    return _group_starting_first(Relation.objects.filter(starting).order_by(ACTIVE_NAME_PREFIX, "pk"), others, limit)
 
 
 def search_contacts(query: str, *, limit: int = GROUP_LIMIT) -> Group:
     """What the contact list's search finds (name with or without its prefix, any e-mail address,
     phone number in any usual form), and a last name with a typo; in the list's order, spelled
-    so that PostgreSQL sorts the matches instead of walking every name (contacts.selectors)."""
+    so that PostgreSQL sorts the matches instead of walking every name (contacts.selectors).
+    Those whose last name starts with the query come first, read in name order from the index."""
+    starting = name_key_starts(query)
     matches = contact_matches(query) | Q(_resembles("last_name", query))
-    return _group(Contact.objects.filter(matches).order_by(*MATCH_ORDER), limit)
+    others = Contact.objects.filter(matches).exclude(starting).order_by(*MATCH_ORDER)
+    return _group_starting_first(Contact.objects.filter(starting).order_by(*NAME_KEY_ORDER), others, limit)
 
 
 def global_search(*, query: str | None, limit: int = GROUP_LIMIT) -> SearchResults:

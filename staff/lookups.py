@@ -47,3 +47,17 @@ def contains(column: str, text: str) -> ILike:
     """`column` contains `text`, any case; % and _ in the text are taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return ILike(F(column), Value(f"%{escaped}%", output_field=CharField()))
+
+
+class Like(Operator):
+    """column LIKE pattern: with the column in the "C" collation (Collate), a btree index on
+    that expression reads a prefix ('jans%') as a range, in the index's order."""
+
+    lookup_name = "like"
+    sql = "{column} LIKE {value}"
+
+
+def starts_with(expression, text: str) -> Like:
+    """`expression` starts with `text` exactly; % and _ in the text are taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return Like(expression, Value(f"{escaped}%", output_field=CharField()))

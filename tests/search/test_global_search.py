@@ -136,8 +136,9 @@ def test_the_query_count_is_bounded(supplier_staff_client, in_supplier, django_a
         TaskMessage.objects.create(task=task, body="Loonstrook verstuurd.")
         ContactFactory(last_name=f"Loonstra{n}")
     # Session, user, one per group, and the schema switches around them; tasks twice when the
-    # recent window holds fewer matches than a group shows (search.selectors.RECENT_WINDOW).
-    with django_assert_max_num_queries(12):
+    # recent window holds fewer matches than a group shows (search.selectors.RECENT_WINDOW), and
+    # relations and contacts twice when the names starting with the query do not fill a group.
+    with django_assert_max_num_queries(16):
         search(supplier_staff_client, "loonstrook")
 
 
@@ -204,3 +205,20 @@ def test_a_customer_number_lists_that_customers_newest_tasks(in_supplier):
 def test_a_last_name_typed_with_its_prefix_finds_the_contact(supplier_staff_client, in_supplier):
     contact = ContactFactory(first_name="Jan", infix="de", last_name="Vries")
     assert f'href="/contacts/{contact.pk}/"' in search(supplier_staff_client, "de Vries")
+
+
+def test_names_starting_with_the_query_come_first_and_a_full_group_says_more(in_supplier):
+    RelationFactory(name="Bakkerij Vrolijk")
+    for n in range(GROUP_LIMIT + 1):
+        RelationFactory(name=f"Vrolijk {n:02d} B.V.")
+    ContactFactory(first_name="Vrolijk", last_name="Aalders")
+    ContactFactory(first_name="Anna", last_name="Vrolijkheid")
+
+    results = global_search(query="vrolijk")
+
+    assert [relation.name for relation in results.relations.items] == [
+        f"Vrolijk {n:02d} B.V." for n in range(GROUP_LIMIT)
+    ]
+    assert results.relations.more
+    assert [contact.full_name for contact in results.contacts.items] == ["Anna Vrolijkheid", "Vrolijk Aalders"]
+    assert not results.contacts.more
