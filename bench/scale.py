@@ -342,18 +342,21 @@ class Builder:
             """,
         )
         first = f"{rb} + 3 + {rnd('t.id', 42, N_RELATIONS - 2)}"
+        # task_open as the database's trigger sets it (tasks 0019), which session_replication_role
+        # = replica skips while loading.
         self.step(
             "tasks_tasklink",
             f"""
-            INSERT INTO tasks_tasklink (task_id, relation_id, created_at, task_created_at)
-            SELECT t.id, CASE WHEN b.id IS NOT NULL THEN {rb} + 1 ELSE {first} END, t.created_at, t.created_at
+            INSERT INTO tasks_tasklink (task_id, relation_id, created_at, task_created_at, task_open)
+            SELECT t.id, CASE WHEN b.id IS NOT NULL THEN {rb} + 1 ELSE {first} END, t.created_at, t.created_at,
+                t.status <> 'closed'
             FROM tasks_task t LEFT JOIN pg_temp.big_tasks b ON b.id = t.id
             WHERE t.id > {tb}
             UNION ALL
             SELECT t.id,
                 {rb} + 3 + ({rnd("t.id", 42, N_RELATIONS - 2)} + 1 + {rnd("t.id", 43, N_RELATIONS - 3)})
                     % {N_RELATIONS - 2},
-                t.created_at, t.created_at
+                t.created_at, t.created_at, t.status <> 'closed'
             FROM tasks_task t
             WHERE t.id > {tb} AND {rnd("t.id", 44, 100)} < 40
             """,

@@ -101,8 +101,10 @@ def relink_plan(
         raise ValidationError(
             _("%(relation)s has no active subscription to carry the technical setup.") % {"relation": to_relation.name}
         )
-    # One link per task and relation (task_link_unique): the join yields each task once.
+    # One link per task and relation (task_link_unique): the join yields each task once, and
+    # the count is one range of the open links (TaskLink.task_open, kept by the database).
     tasks = Task.objects.filter(links__relation=from_relation).exclude(status=Task.Status.CLOSED)
+    open_links = TaskLink.objects.filter(relation=from_relation, task_open=True)
     return RelinkPlan(
         from_relation=from_relation,
         to_relation=to_relation,
@@ -110,7 +112,7 @@ def relink_plan(
         from_subscription=setup.subscription,
         to_subscription=to_subscription,
         contractant=setup.contractant,
-        task_count=tasks.count() if preview else 0,
+        task_count=open_links.count() if preview else 0,
         first_tasks=list(tasks.order_by("pk").only("pk", "subject", "status")[:preview]) if preview else [],
     )
 

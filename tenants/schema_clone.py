@@ -4,10 +4,10 @@ django-tenants' generic `clone_schema` PL/pgSQL function walks the catalog objec
 and costs about as much as replaying our migrations. The template's structure only changes
 when migrations change, so we read it once per process and keep the DDL as one script:
 tables with their columns, defaults and identities (`LIKE ... INCLUDING`), then every
-constraint and index under its original name (later migrations drop them by name), then
-the template's rows (migration records, content types, permissions) with identities moved
-past them. Every name in the script is schema-qualified, so it never touches the
-connection's search path.
+constraint and index under its original name (later migrations drop them by name), the
+schema's own functions and its triggers, then the template's rows (migration records,
+content types, permissions) with identities moved past them. Every name in the script is
+schema-qualified, so it never touches the connection's search path.
 """
 
 from __future__ import annotations
@@ -63,6 +63,20 @@ def build_clone_script(template: str) -> str:
             [template],
         )
         indexes = [row[0] for row in cursor.fetchall()]
+        # The schema's own functions and the triggers that call them (tasks' task_open flag).
+        cursor.execute(
+            "SELECT pg_get_functiondef(p.oid) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+            "WHERE n.nspname = %s ORDER BY p.proname",
+            [template],
+        )
+        functions = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND NOT t.tgisinternal "
+            "ORDER BY t.tgname",
+            [template],
+        )
+        triggers = [row[0] for row in cursor.fetchall()]
         with_rows = []
         for table in tables:
             cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {_quote(template)}.{_quote(table)})")
@@ -88,6 +102,7 @@ def build_clone_script(template: str) -> str:
         for table, name, definition in constraints
     ]
     statements += [_requalify(definition, template) for definition in indexes]
+    statements += [_requalify(definition, template) for definition in functions + triggers]
     statements += [f"INSERT INTO {new}.{_quote(table)} SELECT * FROM {source}.{_quote(table)}" for table in with_rows]
     statements += [
         f"SELECT setval(pg_get_serial_sequence('{new}.{_quote(table)}', '{column}'), "

@@ -65,6 +65,11 @@ def catalog(schema_name: str) -> dict[str, set]:
         "JOIN pg_class rel ON rel.oid = con.conrelid JOIN pg_namespace n ON n.oid = rel.relnamespace "
         "WHERE n.nspname = %s AND con.contype <> 'n'",
         "indexes": "SELECT indexname, replace(indexdef, schemaname || '.', '') FROM pg_indexes WHERE schemaname = %s",
+        "functions": "SELECT p.proname, p.prosrc FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "WHERE n.nspname = %s",
+        "triggers": "SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid) FROM pg_trigger t "
+        "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = %s AND NOT t.tgisinternal",
         "migrations": "SELECT app, name FROM {schema}.django_migrations",
         "content_types": "SELECT app_label, model FROM {schema}.django_content_type",
     }
@@ -88,6 +93,7 @@ def test_cloned_schema_is_identical_to_the_template(db):
     for key in template:
         assert cloned[key] == template[key], key
     assert template["constraints"] and template["indexes"] and template["migrations"]
+    assert template["functions"] and template["triggers"]
 
 
 def test_new_rows_in_a_cloned_schema_get_fresh_ids(db):
