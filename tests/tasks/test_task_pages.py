@@ -408,3 +408,13 @@ def test_a_list_past_the_cap_says_more_than_and_stops_counting(client_en, monkey
 
     assert "More than 3 tasks: narrow the filters to see them all." in page
     assert "Page 1 of more than 2" in page
+
+
+def test_a_text_search_stops_counting_sooner_than_the_list(client_en, monkeypatch):
+    monkeypatch.setattr("staff.ui.COUNT_CAP", 10)
+    monkeypatch.setattr("tasks.selectors.SEARCH_COUNT_CAP", 3)
+    TaskFactory.create_batch(5, subject="Bankkoppeling werkt niet")
+    TaskFactory.create_batch(2, subject="Printer")
+
+    assert "More than 3 tasks: narrow the filters" in client_en.get("/tasks/?q=bank").content.decode()
+    assert "7 tasks" in client_en.get("/tasks/").content.decode()
