@@ -18,7 +18,7 @@ from django.db.models.functions import Collate
 
 from contacts.models import AttributeDefinition, Contact, ContactEmail, ContactLink, MergeRecord
 from contacts.names import name_key, split_infix
-from staff.lookups import AnyOf, contains, starts_with
+from staff.lookups import AnyOf, contains, starting_first, starts_with
 from staff.ui import search_text
 
 # The most a picker offers: a name to choose from, never a list to scroll through.
@@ -160,11 +160,11 @@ def contact_search(
     if exclude_pk:
         contacts = contacts.exclude(pk=exclude_pk)
     starting = name_key_starts(query)
-    found = list(contacts.filter(starting).order_by(*NAME_KEY_ORDER)[:limit])
-    if len(found) < limit:
-        others = contacts.filter(contact_matches(query)).exclude(starting).order_by(*MATCH_ORDER)
-        found += others[: limit - len(found)]
-    return found
+    return starting_first(
+        contacts.filter(starting).order_by(*NAME_KEY_ORDER),
+        contacts.filter(contact_matches(query)).exclude(starting).order_by(*MATCH_ORDER),
+        limit,
+    )
 
 
 def contact_detail(*, pk: int) -> Contact:

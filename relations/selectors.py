@@ -8,7 +8,7 @@ from django.db.models import Expression, Q, QuerySet
 from django.db.models.functions import Collate, Lower
 
 from relations.models import Relation
-from staff.lookups import contains, starts_with
+from staff.lookups import contains, starting_first, starts_with
 from staff.ui import search_text
 
 # Figures that apps above add to every row of the relation list (tasks: open_task_count),
@@ -62,6 +62,12 @@ def with_list_figures(relations: list[Relation]) -> list[Relation]:
 ACTIVE_NAME_PREFIX = Collate(Lower("name"), "C")
 
 
+def active_name_starts(query: str) -> Q:
+    """The active relations whose name starts with `query`, any case: a range of the index
+    relation_active_name_prefix, read in the order ACTIVE_NAME_PREFIX, "pk"."""
+    return Q(starts_with(ACTIVE_NAME_PREFIX, query.lower()), is_active=True)
+
+
 def relation_search(*, query: str, exclude_pk: int | None = None, limit: int = 10) -> list[Relation]:
     """Live search for pickers: by name, customer number or KvK number. First the active
     relations whose name starts with the query, by name, read from the index in that order
@@ -73,11 +79,10 @@ def relation_search(*, query: str, exclude_pk: int | None = None, limit: int = 1
     relations = Relation.objects.all()
     if exclude_pk is not None:
         relations = relations.exclude(pk=exclude_pk)
-    starting = Q(starts_with(ACTIVE_NAME_PREFIX, query.lower()), is_active=True)
-    found = list(relations.filter(starting).order_by(ACTIVE_NAME_PREFIX, "pk")[:limit])
-    if len(found) < limit:
-        others = relations.filter(
-            Q(contains("name", query)) | Q(contains("customer_number", query)) | Q(contains("coc_number", query))
-        ).exclude(starting)
-        found += others.order_by("-is_active", "name", "pk")[: limit - len(found)]
-    return found
+    starting = active_name_starts(query)
+    matches = Q(contains("name", query)) | Q(contains("customer_number", query)) | Q(contains("coc_number", query))
+    return starting_first(
+        relations.filter(starting).order_by(ACTIVE_NAME_PREFIX, "pk"),
+        relations.filter(matches).exclude(starting).order_by("-is_active", "name", "pk"),
+        limit,
+    )

@@ -20,8 +20,8 @@ from django.utils import timezone
 from contacts.models import Contact
 from contacts.selectors import MATCH_ORDER, NAME_KEY_ORDER, contact_matches, name_key_starts
 from relations.models import Relation
-from relations.selectors import ACTIVE_NAME_PREFIX
-from staff.lookups import AnyOf, Operator, contains, starts_with
+from relations.selectors import ACTIVE_NAME_PREFIX, active_name_starts
+from staff.lookups import AnyOf, Operator, contains, starting_first
 from staff.ui import parse_id, search_text
 from tasks.models import Task, TaskLink, TaskMessage
 
@@ -82,14 +82,8 @@ def _group(rows, limit: int) -> Group:
 
 
 def _group_starting_first(starting, others, limit: int) -> Group:
-    """The rows whose name starts with the query (`starting`, read from an index in its order
-    and cut at the page), then, only when they do not fill it, the other matches (`others`,
-    which exclude them): a common name ("jansen") is one short read instead of a sort of
-    thousands of matches (issue 17)."""
-    rows = list(starting[: limit + 1])
-    if len(rows) <= limit:
-        rows += others[: limit + 1 - len(rows)]
-    return Group(items=rows[:limit], more=len(rows) > limit)
+    """A group of the names that start with the query, then the other matches (staff.lookups.starting_first)."""
+    return _group(starting_first(starting, others, limit + 1), limit)
 
 
 # The tasks of this recent window are searched first: a common word ("bank") matches a third of
@@ -162,7 +156,7 @@ def search_relations(query: str, *, limit: int = GROUP_LIMIT) -> Group:
         | Q(contains("coc_number", query))
         | Q(contains("city", query))
     )
-    starting = Q(starts_with(ACTIVE_NAME_PREFIX, query.lower()), is_active=True)
+    starting = active_name_starts(query)
     others = (
         Relation.objects.filter(matches)
         .exclude(starting)

@@ -61,3 +61,14 @@ def starts_with(expression, text: str) -> Like:
     """`expression` starts with `text` exactly; % and _ in the text are taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return Like(expression, Value(f"{escaped}%", output_field=CharField()))
+
+
+def starting_first(starting, others, limit: int) -> list:
+    """The first `limit` rows of `starting` (those whose name starts with what was typed, read
+    from an index in its order and cut there), then, only when they do not fill the page, of
+    `others` (the other matches, which exclude them): a common name ("jansen") is one short
+    read instead of a sort of its thousands of matches (issue 17)."""
+    rows = list(starting[:limit])
+    if len(rows) < limit:
+        rows += others[: limit - len(rows)]
+    return rows

@@ -261,12 +261,10 @@ def _keep_bound_since(setup: TechnicalSetup, *, undo_of: RelinkRecord) -> None:
 
 
 def open_task_ids(relation: Relation) -> list[int]:
-    """The open tasks linked to the relation, by number: what a relink moves."""
+    """The open tasks linked to the relation, by number: what a relink moves. One range of the
+    open links (TaskLink.task_open, kept by the database), not a join with every open task."""
     return list(
-        Task.objects.filter(links__relation=relation)
-        .exclude(status=Task.Status.CLOSED)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+        TaskLink.objects.filter(relation=relation, task_open=True).order_by("task_id").values_list("task_id", flat=True)
     )
 
 
