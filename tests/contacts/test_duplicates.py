@@ -72,3 +72,15 @@ def test_duplicates_fragment_is_empty_without_input(client_en):
     fragment = client_en.get("/contacts/duplicates/?email=%20", HTTP_HX_REQUEST="true").content.decode()
 
     assert fragment.strip() == ""
+
+
+def test_the_contact_with_the_same_email_comes_first_once_then_similar_names_by_name(in_supplier):
+    zeger = ContactFactory(first_name="Zeger", last_name="Jansen", email="z.jansen@bakkerij.test")
+    anna = ContactFactory(first_name="Anna", last_name="Jansen", email="anna@bakkerij.test")
+    vries = ContactFactory(first_name="Jan", infix="de", last_name="Vriës", email="jan@vries.test")
+
+    assert find_duplicates(email="Z.Jansen@bakkerij.test", name="Jansen") == [zeger, anna]
+    # The name key leaves prefix, case and accents aside, also for "starts the same".
+    assert find_duplicates(email="", name="J. de Vries") == [vries]
+    assert find_duplicates(email="", name="Vrie") == [vries]
+    assert find_duplicates(email="", name="Vrede") == []
