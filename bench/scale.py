@@ -1217,7 +1217,7 @@ SHOW_STATEMENTS = False
 def _statement_shape(sql: str) -> str:
     import re
 
-    return re.sub(r"'[^']*'|\b\d+\b", "N", sql)[:220]
+    return re.sub(r"'[^']*'|\b\d+\b", "N", sql)
 
 
 def _repeated_more(demo: list[str], prod: list[str]) -> bool:
@@ -1235,7 +1235,7 @@ def _print_statement_difference(demo: list[str], prod: list[str]) -> None:
     demo_shapes, prod_shapes = Counter(map(_statement_shape, demo)), Counter(map(_statement_shape, prod))
     for label, extra in (("demo only", demo_shapes - prod_shapes), ("prod only", prod_shapes - demo_shapes)):
         for shape, count in extra.items():
-            print(f"    {label} x{count}: {shape}", flush=True)
+            print(f"    {label} x{count}: {shape[:220]}", flush=True)
 
 
 def _ok(seconds: float, budget: float) -> str:
