@@ -43,10 +43,15 @@ NAME_KEY_ORDER = (NAME_KEY.asc(), F("first_name").asc(), F("pk").asc())
 
 
 def name_key_starts(text: str) -> Q:
-    """The contacts whose last name, its prefix, case and accents aside, starts with `text`'s
-    ("de vries", "Vries" and "vriës" all start "vries"); none when that is empty."""
-    key = name_key(text)
-    return Q(starts_with(NAME_KEY, key)) if key else Q(pk__in=[])
+    """The contacts whose last name, case and accents aside, starts with `text`'s ("Vries" and
+    "vriës" find "de Vries"), with the prefix typed if one was ("de vries": not "van der
+    Vries"); none when fewer than two letters are left ("van d")."""
+    infix, last_name = split_infix(text)
+    key = name_key(last_name)
+    if len(key) < 2:
+        return Q(pk__in=[])
+    starting = Q(starts_with(NAME_KEY, key))
+    return starting & Q(infix__iexact=infix) if infix else starting
 
 
 def _phone_forms(query: str) -> tuple[str, str]:

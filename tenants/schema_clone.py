@@ -65,8 +65,11 @@ def build_clone_script(template: str) -> str:
         indexes = [row[0] for row in cursor.fetchall()]
         # The schema's own functions and the triggers that call them (tasks' task_open flag).
         cursor.execute(
+            # Plain functions and procedures (pg_get_functiondef refuses aggregates), not those an
+            # extension owns (it makes them itself).
             "SELECT pg_get_functiondef(p.oid) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-            "WHERE n.nspname = %s ORDER BY p.proname",
+            "WHERE n.nspname = %s AND p.prokind IN ('f', 'p') AND NOT EXISTS (SELECT 1 FROM pg_depend d "
+            "WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e') ORDER BY p.proname",
             [template],
         )
         functions = [row[0] for row in cursor.fetchall()]
@@ -92,6 +95,8 @@ def build_clone_script(template: str) -> str:
 
     source, new = _quote(template), PLACEHOLDER
     statements = [f"CREATE SCHEMA {new}"]
+    # Functions first: a later default or check may call one (PL/pgSQL bodies are checked when run).
+    statements += [_requalify(definition, template) for definition in functions]
     statements += [
         f"CREATE TABLE {new}.{_quote(table)} (LIKE {source}.{_quote(table)} "
         "INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING GENERATED)"
@@ -102,7 +107,7 @@ def build_clone_script(template: str) -> str:
         for table, name, definition in constraints
     ]
     statements += [_requalify(definition, template) for definition in indexes]
-    statements += [_requalify(definition, template) for definition in functions + triggers]
+    statements += [_requalify(definition, template) for definition in triggers]
     statements += [f"INSERT INTO {new}.{_quote(table)} SELECT * FROM {source}.{_quote(table)}" for table in with_rows]
     statements += [
         f"SELECT setval(pg_get_serial_sequence('{new}.{_quote(table)}', '{column}'), "

@@ -252,3 +252,14 @@ def test_every_searched_column_has_a_trigram_index(in_supplier, column):
     from staff.lookups import contains
 
     assert f"search_contact_{column}_trgm" in plan(Contact.objects.filter(contains(column, "jansen")).order_by())
+
+
+def test_picker_with_a_prefix_typed_keeps_to_that_prefix_and_needs_two_letters(client_en):
+    ContactFactory(first_name="Jan", infix="de", last_name="Vries")
+    ContactFactory(first_name="Kees", infix="van der", last_name="Vries")
+    ContactFactory(first_name="Daan", last_name="Dekker")
+    ContactFactory(first_name="Piet", infix="van", last_name="Dam")
+
+    assert picked(client_en.get("/contacts/picker/?q=de+vries").content.decode()) == ["Jan de Vries"]
+    # "van d": one letter after the prefix is no name start, so not every D first.
+    assert picked(client_en.get("/contacts/picker/?q=van+d").content.decode()) == ["Piet van Dam"]
