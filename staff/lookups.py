@@ -43,10 +43,14 @@ class AnyOf(Operator):
     sql = "{column} = ANY({value})"
 
 
+def _literal(text: str) -> str:
+    """`text` for a LIKE pattern: its % and _ (and the escape character) taken literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def contains(column: str, text: str) -> ILike:
     """`column` contains `text`, any case; % and _ in the text are taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return ILike(F(column), Value(f"%{escaped}%", output_field=CharField()))
+    return ILike(F(column), Value(f"%{_literal(text)}%", output_field=CharField()))
 
 
 class Like(Operator):
@@ -59,8 +63,7 @@ class Like(Operator):
 
 def starts_with(expression, text: str) -> Like:
     """`expression` starts with `text` exactly; % and _ in the text are taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return Like(expression, Value(f"{escaped}%", output_field=CharField()))
+    return Like(expression, Value(f"{_literal(text)}%", output_field=CharField()))
 
 
 def starting_first(starting, others, limit: int) -> list:

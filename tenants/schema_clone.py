@@ -3,10 +3,10 @@
 django-tenants' generic `clone_schema` PL/pgSQL function walks the catalog object by object
 and costs about as much as replaying our migrations. The template's structure only changes
 when migrations change, so we read it once per process and keep the DDL as one script:
-tables with their columns, defaults and identities (`LIKE ... INCLUDING`), then every
-constraint and index under its original name (later migrations drop them by name), the
-schema's own functions and its triggers, then the template's rows (migration records,
-content types, permissions) with identities moved past them. Every name in the script is
+the schema's own functions, tables with their columns, defaults and identities (`LIKE ...
+INCLUDING`), then every constraint and index under its original name (later migrations drop
+them by name) and the triggers, then the template's rows (migration records, content types,
+permissions) with identities moved past them. Every name in the script is
 schema-qualified, so it never touches the connection's search path.
 """
 
